@@ -1,0 +1,49 @@
+package org.replique.engine.gguf;
+
+import java.nio.file.Path;
+
+/**
+ * A model file that cannot be used, with what is wrong and where. Never a raw index error: the
+ * reader checks every length and offset against the file before it touches the bytes.
+ */
+public final class GgufException extends RuntimeException {
+
+    /** What kind of problem, so that callers (and tests) can tell them apart without parsing text. */
+    public enum Kind {
+        NOT_FOUND,
+        IO_ERROR,
+        BAD_MAGIC,
+        UNSUPPORTED_VERSION,
+        TRUNCATED,
+        MALFORMED_METADATA,
+        TENSOR_OUT_OF_BOUNDS,
+        SHAPE_MISMATCH,
+        UNSUPPORTED_TENSOR_TYPE,
+        UNKNOWN_ARCHITECTURE,
+        MISSING_TENSOR,
+        MISSING_METADATA
+    }
+
+    private final Kind kind;
+    private final Path file;
+
+    public GgufException(Kind kind, Path file, String detail) {
+        super(file.getFileName() + ": " + detail);
+        this.kind = kind;
+        this.file = file;
+    }
+
+    public GgufException(Kind kind, Path file, String detail, Throwable cause) {
+        super(file.getFileName() + ": " + detail, cause);
+        this.kind = kind;
+        this.file = file;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public Path file() {
+        return file;
+    }
+}
