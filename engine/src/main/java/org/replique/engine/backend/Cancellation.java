@@ -2,8 +2,11 @@ package org.replique.engine.backend;
 
 import java.util.concurrent.CancellationException;
 
-/** A flag a caller sets to stop work in progress; the work checks it at safe points. */
-public final class Cancellation {
+/**
+ * A flag a caller sets to stop work in progress; the work checks it at safe points (between
+ * layers, between tokens). Subclasses may add their own condition, such as a deadline.
+ */
+public class Cancellation {
     /** Never cancelled. */
     public static final Cancellation NONE = new Cancellation();
 
@@ -19,7 +22,7 @@ public final class Cancellation {
     }
 
     /** Throws {@link CancellationException} when cancelled. */
-    public void check() {
-        if (cancelled) throw new CancellationException("cancelled");
+    public final void check() {
+        if (isCancelled()) throw new CancellationException("cancelled");
     }
 }

@@ -41,6 +41,8 @@ public final class GenerateCommand implements Callable<Integer> {
     static final class PromptSource {
         @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "the prompt text") String text;
         @Option(names = "--prompt-file", paramLabel = "FILE", description = "read the prompt from a UTF-8 file") Path file;
+        @Option(names = "--tokens", paramLabel = "IDS", split = ",", description = "the prompt as token ids, used verbatim")
+        int[] ids;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -113,7 +115,8 @@ public final class GenerateCommand implements Callable<Integer> {
         try (Model model = Model.load(modelOptions.modelPath(), modelOptions.slidingWindow);
              Backend backend = Backends.create(modelOptions.backend, model, modelOptions.backendOptions());
              InferenceState state = backend.newState(modelOptions.contextFor(model.config().contextLength()))) {
-            int[] tokens = model.tokenizer().encode(text, !noBos && model.tokenizer().vocabulary().addBos(), special);
+            int[] tokens = prompt != null && prompt.ids != null ? prompt.ids
+                    : model.tokenizer().encode(text, !noBos && model.tokenizer().vocabulary().addBos(), special);
             if (tokens.length == 0) {
                 throw new IllegalArgumentException("the prompt is empty and the model adds no BOS: nothing to continue");
             }

@@ -76,7 +76,7 @@ public final class Generator {
     private Completion generateOne(int candidate, InferenceState state, TokenHistory held, float[] promptLogits,
                                    GenerationRequest request, Sampler sampler, TokenListener listener,
                                    Cancellation cancel) {
-        StreamingDecoder decoder = tokenizer.streamingDecoder();
+        StreamingDecoder decoder = tokenizer.streamingDecoder(held.toArray());
         StopMatcher stops = new StopMatcher(request.stops());
         StringBuilder text = new StringBuilder();
         int emitted = 0;

@@ -12,14 +12,21 @@ public final class StreamingDecoder {
     private final Tokenizer tokenizer;
     private byte[] pending = new byte[8];
     private int pendingLength;
+    /** True until the first byte: the text starts here, so a dummy-prefix space is dropped. */
+    private boolean atStart;
 
-    StreamingDecoder(Tokenizer tokenizer) {
+    StreamingDecoder(Tokenizer tokenizer, boolean atStart) {
         this.tokenizer = tokenizer;
+        this.atStart = atStart;
     }
 
     /** Adds a token and returns the text that became complete (possibly empty). */
     public String accept(int token) {
         byte[] piece = tokenizer.pieceBytes(token, false);
+        if (atStart && piece.length > 0) {
+            atStart = false;
+            if (piece[0] == ' ') piece = Arrays.copyOfRange(piece, 1, piece.length);
+        }
         if (pendingLength + piece.length > pending.length) {
             pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + piece.length));
         }

@@ -195,6 +195,18 @@ public final class Tokenizer {
 
     /** A decoder for a stream of generated tokens that only ever emits whole characters. */
     public StreamingDecoder streamingDecoder() {
-        return new StreamingDecoder(this);
+        return new StreamingDecoder(this, false);
+    }
+
+    /**
+     * A streaming decoder for tokens that follow {@code context}: when the context holds no text
+     * (only control tokens such as BOS), the first piece's dummy-prefix space is dropped.
+     */
+    public StreamingDecoder streamingDecoder(int[] context) {
+        boolean atStart = vocab.addSpacePrefix();
+        for (int id : context) {
+            if (vocab.type(id) != Vocabulary.TokenType.CONTROL) atStart = false;
+        }
+        return new StreamingDecoder(this, atStart);
     }
 }
