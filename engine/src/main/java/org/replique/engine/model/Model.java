@@ -32,6 +32,14 @@ public final class Model implements AutoCloseable {
      * Loads a model; {@code slidingWindow} ≥ 0 overrides the file's attention window (0 = none).
      */
     public static Model load(Path path, int slidingWindow) {
+        return load(path, slidingWindow, null);
+    }
+
+    /**
+     * Loads a model and, when {@code progress} is given, reads every tensor's pages in ahead of
+     * use (so that the first request does not stall on page faults), reporting bytes as it goes.
+     */
+    public static Model load(Path path, int slidingWindow, LoadProgress progress) {
         GgufFile file = GgufFile.open(path);
         try {
             Tokenizer tokenizer = new Tokenizer(Vocabulary.from(file.metadata(), path));
@@ -40,11 +48,31 @@ public final class Model implements AutoCloseable {
                 config = config.withSlidingWindow(slidingWindow);
             }
             ModelWeights weights = ModelWeights.from(file, config);
+            if (progress != null) {
+                prefetch(file, progress);
+            }
             return new Model(file, config, weights, tokenizer);
         } catch (RuntimeException e) {
             file.close();
             throw e;
         }
+    }
+
+    private static void prefetch(GgufFile file, LoadProgress progress) {
+        long total = 0;
+        for (var t : file.tensors().values()) total += t.data().byteSize();
+        long done = 0;
+        progress.update(0, total);
+        for (var t : file.tensors().values()) {
+            t.data().load();
+            done += t.data().byteSize();
+            progress.update(done, total);
+        }
+    }
+
+    /** Size of the model file in bytes. */
+    public long fileSize() {
+        return file.fileSize();
     }
 
     /** Loads only the tokenizer of a GGUF file (which may hold no tensors at all). */

@@ -1,0 +1,146 @@
+package org.replique.server.commands;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+import org.eclipse.lsp4j.ApplyWorkspaceEditParams;
+import org.eclipse.lsp4j.MessageType;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.TextEdit;
+import org.eclipse.lsp4j.WorkspaceEdit;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+import org.replique.engine.backend.Cancellation;
+import org.replique.server.config.ServerSettings;
+import org.replique.server.documents.DocumentStore;
+import org.replique.server.documents.ParsedDocument;
+import org.replique.server.lsp.ClientChannel;
+import org.replique.server.model.LoadedModel;
+import org.replique.server.model.ModelService;
+
+/** {@code workspace/executeCommand}: generate dialogue, status, reload the model. */
+public final class CommandService {
+    public static final String GENERATE_DIALOGUE = "replique.generateDialogue";
+    public static final String STATUS = "replique.status";
+    public static final String RELOAD_MODEL = "replique.reloadModel";
+    public static final List<String> COMMANDS = List.of(GENERATE_DIALOGUE, STATUS, RELOAD_MODEL);
+    static final int MAX_TURNS = 50;
+
+    private static final Gson GSON = new Gson();
+
+    private final DocumentStore documents;
+    private final ModelService models;
+    private final Supplier<ServerSettings> settings;
+    private final ClientChannel client;
+    private final ExecutorService workers;
+
+    public CommandService(DocumentStore documents, ModelService models, Supplier<ServerSettings> settings,
+                          ClientChannel client, ExecutorService workers) {
+        this.documents = documents;
+        this.models = models;
+        this.settings = settings;
+        this.client = client;
+        this.workers = workers;
+    }
+
+    public CompletableFuture<Object> execute(String command, List<Object> arguments) {
+        return switch (command) {
+            case STATUS -> CompletableFuture.completedFuture(GSON.toJsonTree(models.status()));
+            case RELOAD_MODEL -> models.load(settings.get().model()).thenApply(GSON::toJsonTree);
+            case GENERATE_DIALOGUE -> generate(arguments);
+            default -> CompletableFuture.failedFuture(error(ResponseErrorCode.InvalidParams,
+                    "unknown command '" + command + "' (known: " + String.join(", ", COMMANDS) + ")"));
+        };
+    }
+
+    /** The arguments of {@code replique.generateDialogue}. */
+    record GenerateArguments(String uri, Position position, int turns, List<String> speakers) {
+        static GenerateArguments of(List<Object> arguments) {
+            if (arguments == null || arguments.isEmpty() || !(arguments.getFirst() instanceof JsonObject o)) {
+                throw error(ResponseErrorCode.InvalidParams,
+                        "replique.generateDialogue takes one object {uri, position: {line, character}, turns, speakers?}");
+            }
+            try {
+                String uri = o.get("uri").getAsString();
+                JsonObject p = o.getAsJsonObject("position");
+                Position position = new Position(p.get("line").getAsInt(), p.get("character").getAsInt());
+                int turns = o.has("turns") ? o.get("turns").getAsInt() : 4;
+                if (turns < 1 || turns > MAX_TURNS) {
+                    throw error(ResponseErrorCode.InvalidParams, "turns must be between 1 and " + MAX_TURNS);
+                }
+                List<String> speakers = new ArrayList<>();
+                if (o.has("speakers") && o.get("speakers").isJsonArray()) {
+                    for (JsonElement s : o.getAsJsonArray("speakers")) speakers.add(s.getAsString());
+                }
+                return new GenerateArguments(uri, position, turns, speakers);
+            } catch (RuntimeException e) {
+                if (e instanceof ResponseErrorException r) throw r;
+                throw error(ResponseErrorCode.InvalidParams, "bad replique.generateDialogue arguments: " + e.getMessage());
+            }
+        }
+    }
+
+    private CompletableFuture<Object> generate(List<Object> arguments) {
+        GenerateArguments args;
+        try {
+            args = GenerateArguments.of(arguments);
+        } catch (ResponseErrorException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        ParsedDocument doc = documents.parsed(args.uri()).orElse(null);
+        if (doc == null) {
+            return CompletableFuture.failedFuture(error(ResponseErrorCode.InvalidParams, "document not open: " + args.uri()));
+        }
+        LoadedModel model = models.current().orElse(null);
+        if (model == null) {
+            return CompletableFuture.failedFuture(error(ResponseErrorCode.RequestFailed,
+                    "the model is not ready yet (" + models.status().state() + ")"));
+        }
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        Cancellation cancel = new Cancellation();
+        answer.whenComplete((r, e) -> {
+            if (answer.isCancelled()) cancel.cancel();
+        });
+        workers.execute(() -> {
+            ClientChannel.Progress progress = client.beginProgress("Generating dialogue", true);
+            try {
+                Position at = doc.text().position(doc.text().offset(args.position()));
+                GenerateDialogue.Result r = GenerateDialogue.run(model, doc, at.getLine(), at.getCharacter(),
+                        args.turns(), args.speakers(), settings.get(), p -> progress.report(p, null), cancel);
+                progress.end(r.turns() + " turns");
+                WorkspaceEdit edit = new WorkspaceEdit(Map.of(args.uri(), List.of(new TextEdit(new Range(at, at), r.text()))));
+                client.applyEdit(new ApplyWorkspaceEditParams(edit, "Generate dialogue")).whenComplete((applied, e) -> {
+                    JsonObject result = new JsonObject();
+                    result.addProperty("applied", applied != null && applied.isApplied());
+                    result.addProperty("text", r.text());
+                    result.addProperty("turns", r.turns());
+                    answer.complete(result);
+                });
+            } catch (CancellationException e) {
+                progress.end("cancelled");
+                answer.completeExceptionally(error(ResponseErrorCode.RequestCancelled, "cancelled"));
+            } catch (IllegalArgumentException e) {
+                progress.end(e.getMessage());
+                answer.completeExceptionally(error(ResponseErrorCode.InvalidParams, e.getMessage()));
+            } catch (RuntimeException e) {
+                progress.end("failed");
+                client.log(MessageType.Error, "generate dialogue failed: " + e);
+                answer.completeExceptionally(error(ResponseErrorCode.InternalError, "generation failed: " + e.getMessage()));
+            }
+        });
+        return answer;
+    }
+
+    static ResponseErrorException error(ResponseErrorCode code, String message) {
+        return new ResponseErrorException(new ResponseError(code, message, null));
+    }
+}

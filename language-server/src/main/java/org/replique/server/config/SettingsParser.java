@@ -1,0 +1,188 @@
+package org.replique.server.config;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.replique.server.config.ServerSettings.CompletionSettings;
+import org.replique.server.config.ServerSettings.ModelSettings;
+import org.replique.server.config.ServerSettings.PromptSettings;
+import org.replique.server.config.ServerSettings.SamplingSettings;
+
+/**
+ * Reads client settings (initialization options or a configuration change) on top of the
+ * settings in force. Every problem is collected with the key it concerns; the caller keeps the
+ * old settings when there is any.
+ */
+public final class SettingsParser {
+
+    /** The outcome: new settings, or the problems that prevented them. */
+    public record Result(ServerSettings settings, List<String> problems) {
+        public boolean valid() {
+            return problems.isEmpty();
+        }
+    }
+
+    private final List<String> problems = new ArrayList<>();
+
+    private SettingsParser() {}
+
+    /**
+     * Applies {@code json} — {@code {"settings": {"replique": {…}}}}, {@code {"replique": {…}}}
+     * or the settings object itself — over {@code base}. Null or an empty object changes nothing.
+     */
+    public static Result parse(JsonElement json, ServerSettings base) {
+        SettingsParser p = new SettingsParser();
+        JsonObject root = p.unwrap(json);
+        if (root == null) {
+            return new Result(base, p.problems);
+        }
+        ServerSettings s = new ServerSettings(
+                p.model(p.section(root, "model"), base.model()),
+                p.sampling(p.section(root, "sampling"), base.sampling()),
+                p.completion(p.section(root, "completion"), base.completion()),
+                p.prompt(p.section(root, "prompt"), base.prompt()));
+        return new Result(p.problems.isEmpty() ? s : base, List.copyOf(p.problems));
+    }
+
+    private JsonObject unwrap(JsonElement json) {
+        if (json == null || json.isJsonNull()) return null;
+        if (!json.isJsonObject()) {
+            problems.add("settings must be a JSON object");
+            return null;
+        }
+        JsonObject o = json.getAsJsonObject();
+        if (o.has("settings") && o.get("settings").isJsonObject()) o = o.getAsJsonObject("settings");
+        if (o.has("replique") && o.get("replique").isJsonObject()) o = o.getAsJsonObject("replique");
+        return o;
+    }
+
+    private JsonObject section(JsonObject root, String name) {
+        JsonElement e = root.get(name);
+        if (e == null || e.isJsonNull()) return new JsonObject();
+        if (!e.isJsonObject()) {
+            problems.add(name + " must be an object");
+            return new JsonObject();
+        }
+        return e.getAsJsonObject();
+    }
+
+    private ModelSettings model(JsonObject o, ModelSettings b) {
+        String path = o.has("path") ? optionalString(o, "model.path") : b.path();
+        if (path != null && path.isBlank()) path = null;
+        String backend = string(o, "backend", "model.backend", b.backend(), null);
+        int threads = integer(o, "threads", "model.threads", b.threads(), 0, 256);
+        int context = integer(o, "contextLength", "model.contextLength", b.contextLength(), 16, 131072);
+        return new ModelSettings(path, backend, threads, context);
+    }
+
+    private SamplingSettings sampling(JsonObject o, SamplingSettings b) {
+        float temperature = number(o, "temperature", "sampling.temperature", b.temperature(), 0, 10);
+        int topK = integer(o, "topK", "sampling.topK", b.topK(), 0, 1_000_000);
+        float topP = number(o, "topP", "sampling.topP", b.topP(), 0.0001f, 1);
+        float minP = number(o, "minP", "sampling.minP", b.minP(), 0, 1);
+        float penalty = number(o, "repeatPenalty", "sampling.repeatPenalty", b.repeatPenalty(), 0.01f, 10);
+        Long seed = b.seed();
+        if (o.has("seed")) {
+            JsonElement e = o.get("seed");
+            if (e.isJsonNull()) {
+                seed = null;
+            } else if (isNumber(e) && e.getAsDouble() == Math.rint(e.getAsDouble())) {
+                seed = e.getAsLong();
+            } else {
+                problems.add("sampling.seed must be an integer or null");
+            }
+        }
+        return new SamplingSettings(temperature, topK, topP, minP, penalty, seed);
+    }
+
+    private CompletionSettings completion(JsonObject o, CompletionSettings b) {
+        return new CompletionSettings(
+                integer(o, "maxTokens", "completion.maxTokens", b.maxTokens(), 1, 1000),
+                bool(o, "autoTrigger", "completion.autoTrigger", b.autoTrigger()),
+                integer(o, "debounceMs", "completion.debounceMs", b.debounceMs(), 0, 10_000),
+                integer(o, "timeBudgetMs", "completion.timeBudgetMs", b.timeBudgetMs(), 50, 600_000),
+                integer(o, "candidates", "completion.candidates", b.candidates(), 1, 10),
+                integer(o, "automaticCandidates", "completion.automaticCandidates", b.automaticCandidates(), 1, 10),
+                bool(o, "fallbackItem", "completion.fallbackItem", b.fallbackItem()));
+    }
+
+    private PromptSettings prompt(JsonObject o, PromptSettings b) {
+        return new PromptSettings(
+                string(o, "speakerStyle", "prompt.speakerStyle", b.speakerStyle(), Set.of("names", "intervenant", "dash")),
+                bool(o, "characterVoice", "prompt.characterVoice", b.characterVoice()),
+                integer(o, "contextBudget", "prompt.contextBudget", b.contextBudget(), 64, 131072),
+                string(o, "directions", "prompt.directions", b.directions(), Set.of("drop", "keep")));
+    }
+
+    private static boolean isNumber(JsonElement e) {
+        return e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber();
+    }
+
+    private int integer(JsonObject o, String key, String name, int fallback, int min, int max) {
+        if (!o.has(key) || o.get(key).isJsonNull()) return fallback;
+        JsonElement e = o.get(key);
+        if (!isNumber(e) || e.getAsDouble() != Math.rint(e.getAsDouble())) {
+            problems.add(name + " must be an integer, not " + e);
+            return fallback;
+        }
+        long v = e.getAsLong();
+        if (v < min || v > max) {
+            problems.add(name + " must be between " + min + " and " + max + ", not " + v);
+            return fallback;
+        }
+        return (int) v;
+    }
+
+    private float number(JsonObject o, String key, String name, float fallback, float min, float max) {
+        if (!o.has(key) || o.get(key).isJsonNull()) return fallback;
+        JsonElement e = o.get(key);
+        if (!isNumber(e)) {
+            problems.add(name + " must be a number, not " + e);
+            return fallback;
+        }
+        float v = e.getAsFloat();
+        if (!(v >= min && v <= max)) {
+            problems.add(name + " must be between " + min + " and " + max + ", not " + v);
+            return fallback;
+        }
+        return v;
+    }
+
+    private boolean bool(JsonObject o, String key, String name, boolean fallback) {
+        if (!o.has(key) || o.get(key).isJsonNull()) return fallback;
+        JsonElement e = o.get(key);
+        if (!(e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean())) {
+            problems.add(name + " must be true or false, not " + e);
+            return fallback;
+        }
+        return e.getAsBoolean();
+    }
+
+    private String string(JsonObject o, String key, String name, String fallback, Set<String> allowed) {
+        if (!o.has(key) || o.get(key).isJsonNull()) return fallback;
+        JsonElement e = o.get(key);
+        if (!(e.isJsonPrimitive() && ((JsonPrimitive) e).isString())) {
+            problems.add(name + " must be a string, not " + e);
+            return fallback;
+        }
+        String v = e.getAsString().trim();
+        if (allowed != null && !allowed.contains(v)) {
+            problems.add(name + " must be one of " + String.join(", ", new java.util.TreeSet<>(allowed)) + ", not '" + v + "'");
+            return fallback;
+        }
+        return v;
+    }
+
+    private String optionalString(JsonObject o, String name) {
+        JsonElement e = o.get("path");
+        if (e.isJsonNull()) return null;
+        if (!(e.isJsonPrimitive() && ((JsonPrimitive) e).isString())) {
+            problems.add(name + " must be a string, not " + e);
+            return null;
+        }
+        return e.getAsString();
+    }
+}

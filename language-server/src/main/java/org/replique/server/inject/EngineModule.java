@@ -1,0 +1,44 @@
+package org.replique.server.inject;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.name.Named;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.replique.server.model.ModelService;
+
+/** The model and the threads requests run on (never the LSP message thread). */
+public final class EngineModule extends AbstractModule {
+    /** Documents whose requests may run at once; each also uses the engine's compute pool. */
+    static final int REQUEST_THREADS = 4;
+
+    @Provides
+    @Singleton
+    ModelService models() {
+        return new ModelService();
+    }
+
+    @Provides
+    @Singleton
+    @Named("requests")
+    ExecutorService requests() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(REQUEST_THREADS, r -> daemon(r, "replique-request-" + n.incrementAndGet()));
+    }
+
+    @Provides
+    @Singleton
+    @Named("timer")
+    ScheduledExecutorService timer() {
+        return Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "replique-debounce"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,163 @@
+package org.replique.server.lsp;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.lsp4j.CompletionOptions;
+import org.eclipse.lsp4j.ExecuteCommandOptions;
+import org.eclipse.lsp4j.InitializeParams;
+import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.InitializedParams;
+import org.eclipse.lsp4j.MessageType;
+import org.eclipse.lsp4j.ServerCapabilities;
+import org.eclipse.lsp4j.ServerInfo;
+import org.eclipse.lsp4j.TextDocumentSyncKind;
+import org.eclipse.lsp4j.TextDocumentSyncOptions;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.eclipse.lsp4j.services.LanguageClient;
+import org.eclipse.lsp4j.services.LanguageClientAware;
+import org.eclipse.lsp4j.services.LanguageServer;
+import org.eclipse.lsp4j.services.TextDocumentService;
+import org.eclipse.lsp4j.services.WorkspaceService;
+import org.replique.server.commands.CommandService;
+import org.replique.server.completion.CompletionService;
+import org.replique.server.config.SettingsHolder;
+import org.replique.server.model.ModelService;
+import org.replique.server.model.ModelStatus;
+
+/**
+ * The LSP lifecycle: capabilities, settings, and the model loaded in the background once the
+ * client is initialized. Every request handler answers from futures fed by the server's own
+ * threads; the message thread never waits for the model.
+ */
+public final class RepliqueLanguageServer implements LanguageServer, LanguageClientAware {
+    public static final String VERSION = "0.1.0";
+
+    private final ClientChannel client;
+    private final SettingsHolder settings;
+    private final ModelService models;
+    private final CompletionService completion;
+    private final Configurator configurator;
+    private final RepliqueTextDocumentService textDocuments;
+    private final RepliqueWorkspaceService workspace;
+    private final CompletableFuture<Void> exited = new CompletableFuture<>();
+    private volatile JsonElement initializationOptions;
+
+    public RepliqueLanguageServer(ClientChannel client, SettingsHolder settings, ModelService models,
+                                  org.replique.server.documents.DocumentStore documents,
+                                  org.replique.server.completion.InlineCompletionService inline,
+                                  CompletionService completion, CommandService commands) {
+        this.client = client;
+        this.settings = settings;
+        this.models = models;
+        this.completion = completion;
+        this.configurator = new Configurator(settings, models, client);
+        this.textDocuments = new RepliqueTextDocumentService(documents, inline, completion, models);
+        this.workspace = new RepliqueWorkspaceService(configurator, commands);
+        models.setListener(new ModelListener(client));
+    }
+
+    @Override
+    public void connect(LanguageClient languageClient) {
+        client.connect((RepliqueClient) languageClient);
+    }
+
+    @Override
+    public CompletableFuture<InitializeResult> initialize(InitializeParams params) {
+        var caps = params.getCapabilities();
+        client.setProgressSupported(caps != null && caps.getWindow() != null
+                && Boolean.TRUE.equals(caps.getWindow().getWorkDoneProgress()));
+        completion.setClientHasInlineCompletion(caps != null && caps.getTextDocument() != null
+                && caps.getTextDocument().getInlineCompletion() != null);
+        Object options = params.getInitializationOptions();
+        initializationOptions = options instanceof JsonElement json ? json : new Gson().toJsonTree(options);
+
+        ServerCapabilities c = new ServerCapabilities();
+        TextDocumentSyncOptions sync = new TextDocumentSyncOptions();
+        sync.setOpenClose(true);
+        sync.setChange(TextDocumentSyncKind.Incremental);
+        c.setTextDocumentSync(sync);
+        c.setInlineCompletionProvider(Either.forLeft(true));
+        c.setCompletionProvider(new CompletionOptions(false, java.util.List.of()));
+        c.setDocumentSymbolProvider(true);
+        c.setExecuteCommandProvider(new ExecuteCommandOptions(CommandService.COMMANDS));
+        return CompletableFuture.completedFuture(new InitializeResult(c, new ServerInfo("replique", VERSION)));
+    }
+
+    @Override
+    public void initialized(InitializedParams params) {
+        configurator.apply(initializationOptions, "initialization options");
+        models.load(settings.get().model());
+    }
+
+    @Override
+    public CompletableFuture<Object> shutdown() {
+        models.close();
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void exit() {
+        exited.complete(null);
+    }
+
+    /** Completes when the client has sent {@code exit}. */
+    public CompletableFuture<Void> exited() {
+        return exited;
+    }
+
+    @Override
+    public TextDocumentService getTextDocumentService() {
+        return textDocuments;
+    }
+
+    @Override
+    public WorkspaceService getWorkspaceService() {
+        return workspace;
+    }
+
+    /** Turns model events into progress, log and status messages for the client. */
+    private static final class ModelListener implements ModelService.Listener {
+        private final ClientChannel client;
+        private ClientChannel.Progress progress;
+
+        ModelListener(ClientChannel client) {
+            this.client = client;
+        }
+
+        @Override
+        public void statusChanged(ModelStatus status) {
+            client.status(status);
+        }
+
+        @Override
+        public synchronized void loadStarted(String title) {
+            progress = client.beginProgress(title, false);
+        }
+
+        @Override
+        public synchronized void loadProgress(int percent) {
+            if (progress != null) progress.report(percent, percent + " % of the model read");
+        }
+
+        @Override
+        public synchronized void loadFinished(ModelStatus status) {
+            if (progress != null) progress.end(status.ready() ? "ready" : status.message());
+            progress = null;
+            if (status.state().equals(ModelStatus.READY) && status.message() == null) {
+                client.log(MessageType.Info, summary(status));
+            } else if (status.state().equals(ModelStatus.READY)) {
+                client.log(MessageType.Info, summary(status));
+                client.log(status.embedded() ? MessageType.Info : MessageType.Warning, status.message());
+            } else {
+                client.show(MessageType.Error, "Réplique: " + status.message());
+                client.log(MessageType.Error, status.message());
+            }
+        }
+
+        private static String summary(ModelStatus s) {
+            return String.format(java.util.Locale.ROOT, "Réplique ready: %s (%.1f MB) on %s", s.model(),
+                    s.sizeBytes() / 1e6, s.backend());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.replique.server.lsp;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.lsp4j.CompletionItem;
+import org.eclipse.lsp4j.CompletionList;
+import org.eclipse.lsp4j.CompletionParams;
+import org.eclipse.lsp4j.DidChangeTextDocumentParams;
+import org.eclipse.lsp4j.DidCloseTextDocumentParams;
+import org.eclipse.lsp4j.DidOpenTextDocumentParams;
+import org.eclipse.lsp4j.DidSaveTextDocumentParams;
+import org.eclipse.lsp4j.DocumentSymbol;
+import org.eclipse.lsp4j.DocumentSymbolParams;
+import org.eclipse.lsp4j.InlineCompletionItem;
+import org.eclipse.lsp4j.InlineCompletionList;
+import org.eclipse.lsp4j.InlineCompletionParams;
+import org.eclipse.lsp4j.InlineCompletionTriggerKind;
+import org.eclipse.lsp4j.SymbolInformation;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.eclipse.lsp4j.services.TextDocumentService;
+import org.replique.server.completion.CompletionService;
+import org.replique.server.completion.InlineCompletionService;
+import org.replique.server.documents.DocumentStore;
+import org.replique.server.documents.Outline;
+import org.replique.server.model.ModelService;
+
+/** Document sync and the per-document requests; every answer comes without waiting on the model. */
+final class RepliqueTextDocumentService implements TextDocumentService {
+    private final DocumentStore documents;
+    private final InlineCompletionService inline;
+    private final CompletionService completion;
+    private final ModelService models;
+
+    RepliqueTextDocumentService(DocumentStore documents, InlineCompletionService inline, CompletionService completion,
+                                ModelService models) {
+        this.documents = documents;
+        this.inline = inline;
+        this.completion = completion;
+        this.models = models;
+    }
+
+    @Override
+    public void didOpen(DidOpenTextDocumentParams params) {
+        var d = params.getTextDocument();
+        documents.open(d.getUri(), d.getLanguageId(), d.getVersion(), d.getText() == null ? "" : d.getText());
+    }
+
+    @Override
+    public void didChange(DidChangeTextDocumentParams params) {
+        documents.change(params.getTextDocument().getUri(), params.getTextDocument().getVersion(),
+                params.getContentChanges());
+    }
+
+    @Override
+    public void didClose(DidCloseTextDocumentParams params) {
+        String uri = params.getTextDocument().getUri();
+        documents.close(uri);
+        inline.forget(uri);
+        models.closeDocument(uri);
+    }
+
+    @Override
+    public void didSave(DidSaveTextDocumentParams params) {}
+
+    @Override
+    public CompletableFuture<Either<List<InlineCompletionItem>, InlineCompletionList>> inlineCompletion(
+            InlineCompletionParams params) {
+        InlineCompletionTriggerKind trigger = params.getContext() == null || params.getContext().getTriggerKind() == null
+                ? InlineCompletionTriggerKind.Automatic : params.getContext().getTriggerKind();
+        return inline.complete(params.getTextDocument().getUri(), params.getPosition(), trigger)
+                .thenApply(items -> Either.forRight(new InlineCompletionList(items)));
+    }
+
+    @Override
+    public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {
+        return completion.complete(params.getTextDocument().getUri(), params.getPosition()).thenApply(Either::forRight);
+    }
+
+    @Override
+    public CompletableFuture<List<Either<SymbolInformation, DocumentSymbol>>> documentSymbol(DocumentSymbolParams params) {
+        return CompletableFuture.completedFuture(documents.parsed(params.getTextDocument().getUri())
+                .map(d -> Outline.of(d).stream().map(s -> Either.<SymbolInformation, DocumentSymbol>forRight(s)).toList())
+                .orElse(List.of()));
+    }
+}

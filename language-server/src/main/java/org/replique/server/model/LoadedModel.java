@@ -1,0 +1,40 @@
+package org.replique.server.model;
+
+import java.nio.file.Path;
+import org.replique.engine.backend.Backend;
+import org.replique.engine.backend.BackendOptions;
+import org.replique.engine.backend.Backends;
+import org.replique.engine.model.EmbeddedModel;
+import org.replique.engine.model.LoadProgress;
+import org.replique.engine.model.Model;
+import org.replique.engine.session.SessionManager;
+
+/** A model ready to serve: the weights, the backend running them, and the per-document sessions. */
+public record LoadedModel(Model model, Backend backend, SessionManager sessions, Path path, boolean embedded)
+        implements AutoCloseable {
+
+    /**
+     * Loads a model synchronously ({@code path} null = the embedded demo model) with its backend and
+     * an empty set of sessions holding up to {@code contextLength} tokens each.
+     */
+    public static LoadedModel open(String path, String backend, int threads, int contextLength, LoadProgress progress) {
+        boolean embedded = path == null;
+        Path file = embedded ? EmbeddedModel.path() : Path.of(path).toAbsolutePath();
+        Model model = Model.load(file, -1, progress);
+        try {
+            Backend b = Backends.create(backend, model, new BackendOptions(threads, "auto"));
+            int context = Math.min(contextLength, model.config().contextLength());
+            return new LoadedModel(model, b, new SessionManager(b, context), file, embedded);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        sessions.close();
+        backend.close();
+        model.close();
+    }
+}
