@@ -122,9 +122,11 @@ final class CursorLocator {
                 Element element = elementAt(candidate);
                 CueLine cue = CueLine.parse(cueText);
                 boolean actionLine = element != null && element.type() == ElementType.ACTION && element.range().endLine() == candidate;
-                // A capitalised line alone may be action ("THE LIGHTS FAIL"): a cue only if it names
-                // someone who already speaks, or carries a cue's marks (@, an extension).
-                boolean cueLike = cue != null && (cue.forced() || cue.extension() != null || speaksInDocument(cue.name()));
+                // A capitalised line alone may be action ("THE LIGHTS FAIL"): a cue if it names someone
+                // who already speaks, carries a cue's marks (@, an extension), or is as short as a name
+                // (a new character's first cue, the commonest thing a writer types before dialogue).
+                boolean cueLike = cue != null && (cue.forced() || cue.extension() != null || speaksInDocument(cue.name())
+                        || looksLikeAName(cue.name()));
                 if (cueLike && actionLine) {
                     return new Typing(candidate, cue.name(), List.of(cue.name()));
                 }
@@ -141,6 +143,12 @@ final class CursorLocator {
             }
         }
         return null;
+    }
+
+    /** One or two words without sentence punctuation: PAUL, DICK STEEL, MRS. O'BRIEN. */
+    private static boolean looksLikeAName(String name) {
+        String[] words = name.strip().split("\\s+");
+        return words.length <= 2 && !name.strip().matches(".*[!?,;]$") && !name.strip().endsWith("...");
     }
 
     private boolean speaksInDocument(String name) {

@@ -83,6 +83,15 @@ class PromptCasesTest {
     }
 
     @Test
+    void aNewCharactersFirstCueFixesTheSpeaker() {
+        DialogueDocument doc = Dialogue.parse("x.fountain", "STEEL\nHello.\n\nPAUL\n");
+        Prompt onTheCue = at(doc, 3, 4, PromptOptions.defaults());
+        assertThat(onTheCue.kind()).isEqualTo(ContinuationKind.FIXED_SPEAKER);
+        assertThat(onTheCue.text()).isEqualTo("[Steel:] Hello.\n[Paul:]");
+        assertThat(at(doc, 4, 0, PromptOptions.defaults()).kind()).isEqualTo(ContinuationKind.FIXED_SPEAKER);
+    }
+
+    @Test
     void fixedSpeakerForAPlayCueBeingTyped() {
         String start = String.join("\n", TestDocuments.read(PRECIEUSES_COLON).lines().limit(23).toList());
         DialogueDocument doc = Dialogue.parse("precieuses.txt", start + "\n\nLA GRANGE :");

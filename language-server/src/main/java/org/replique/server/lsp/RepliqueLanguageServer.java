@@ -141,17 +141,16 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
         }
 
         @Override
-        public synchronized void loadFinished(ModelStatus status) {
-            if (progress != null) progress.end(status.ready() ? "ready" : status.message());
+        public synchronized void loadFinished(ModelStatus status, String failure) {
+            if (progress != null) progress.end(failure == null ? "ready" : "failed");
             progress = null;
-            if (status.state().equals(ModelStatus.READY) && status.message() == null) {
+            if (failure != null) {
+                client.show(MessageType.Error, "Réplique: " + failure);
+                client.log(MessageType.Error, failure);
+            }
+            if (status.ready()) {
                 client.log(MessageType.Info, summary(status));
-            } else if (status.state().equals(ModelStatus.READY)) {
-                client.log(MessageType.Info, summary(status));
-                client.log(status.embedded() ? MessageType.Info : MessageType.Warning, status.message());
-            } else {
-                client.show(MessageType.Error, "Réplique: " + status.message());
-                client.log(MessageType.Error, status.message());
+                if (failure == null && status.message() != null) client.log(MessageType.Info, status.message());
             }
         }
 

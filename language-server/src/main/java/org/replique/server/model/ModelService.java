@@ -7,7 +7,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.replique.engine.backend.Backend;
 import org.replique.engine.backend.BackendOptions;
 import org.replique.engine.backend.Backends;
@@ -31,7 +30,8 @@ public final class ModelService implements AutoCloseable {
 
         default void loadProgress(int percent) {}
 
-        default void loadFinished(ModelStatus status) {}
+        /** A load ended; {@code failure} says why it failed, or is null. */
+        default void loadFinished(ModelStatus status, String failure) {}
     }
 
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
@@ -102,7 +102,7 @@ public final class ModelService implements AutoCloseable {
                     model.fileSize(), backend.description(), settings.threads(), 100,
                     embedded ? "using the embedded demo model replique-mini-fr; set replique.model.path to a Claire GGUF for real completions" : null);
             setStatus(ready);
-            listener.loadFinished(ready);
+            listener.loadFinished(ready, null);
             return ready;
         } catch (RuntimeException | OutOfMemoryError e) {
             // LoadedModel.open closes what it opened when it fails.
@@ -114,7 +114,7 @@ public final class ModelService implements AutoCloseable {
                     : new ModelStatus(ModelStatus.ERROR, null, shownPath, embedded, 0, settings.backend(),
                             settings.threads(), 0, reason);
             setStatus(failed);
-            listener.loadFinished(failed);
+            listener.loadFinished(failed, reason);
             return failed;
         }
     }

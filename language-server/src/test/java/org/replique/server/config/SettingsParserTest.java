@@ -1,0 +1,72 @@
+package org.replique.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Test;
+
+/** Client settings: every accepted wrapping, the defaults, and all-or-nothing validation. */
+class SettingsParserTest {
+    private static SettingsParser.Result parse(String json) {
+        return SettingsParser.parse(JsonParser.parseString(json), ServerSettings.defaults());
+    }
+
+    @Test
+    void defaultsFollowTheModelCard() {
+        ServerSettings d = ServerSettings.defaults();
+        assertThat(d.sampling().topK()).isEqualTo(10);
+        assertThat(d.sampling().temperature()).isEqualTo(1.0f);
+        assertThat(d.model().path()).isNull();
+        assertThat(d.model().contextLength()).isEqualTo(4096);
+    }
+
+    @Test
+    void acceptsTheThreeShapesClientsSend() {
+        for (String json : new String[] {
+            "{\"settings\": {\"replique\": {\"sampling\": {\"topK\": 5}}}}",
+            "{\"replique\": {\"sampling\": {\"topK\": 5}}}",
+            "{\"sampling\": {\"topK\": 5}}"}) {
+            SettingsParser.Result r = parse(json);
+            assertThat(r.valid()).as(json).isTrue();
+            assertThat(r.settings().sampling().topK()).as(json).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void absentKeysKeepTheirValueAndNullOrEmptyChangesNothing() {
+        SettingsParser.Result r = parse("{\"completion\": {\"maxTokens\": 20}}");
+        assertThat(r.settings().completion().maxTokens()).isEqualTo(20);
+        assertThat(r.settings().completion().debounceMs()).isEqualTo(ServerSettings.defaults().completion().debounceMs());
+        assertThat(SettingsParser.parse(null, ServerSettings.defaults()).settings()).isEqualTo(ServerSettings.defaults());
+        assertThat(parse("{}").settings()).isEqualTo(ServerSettings.defaults());
+    }
+
+    @Test
+    void anyInvalidValueRejectsTheWholeChangeAndNamesEachProblem() {
+        SettingsParser.Result r = parse("{\"model\": {\"threads\": -1, \"path\": 3}, \"sampling\": {\"topK\": 7, \"topP\": 2},"
+                + " \"completion\": {\"autoTrigger\": \"yes\"}, \"prompt\": {\"directions\": \"mumble\"}}");
+        assertThat(r.valid()).isFalse();
+        assertThat(r.settings()).isEqualTo(ServerSettings.defaults()); // topK 7 not applied either
+        assertThat(r.problems()).containsExactlyInAnyOrder(
+                "model.path must be a string, not 3",
+                "model.threads must be between 0 and 256, not -1",
+                "sampling.topP must be between 1.0E-4 and 1.0, not 2.0",
+                "completion.autoTrigger must be true or false, not \"yes\"",
+                "prompt.directions must be one of drop, keep, not 'mumble'");
+    }
+
+    @Test
+    void aSeedCanBeSetAndCleared() {
+        SettingsParser.Result set = parse("{\"sampling\": {\"seed\": 42}}");
+        assertThat(set.settings().sampling().seed()).isEqualTo(42L);
+        SettingsParser.Result cleared = SettingsParser.parse(JsonParser.parseString("{\"sampling\": {\"seed\": null}}"), set.settings());
+        assertThat(cleared.settings().sampling().seed()).isNull();
+    }
+
+    @Test
+    void onlyModelChangesNeedAReload() {
+        ServerSettings d = ServerSettings.defaults();
+        assertThat(d.needsReload(parse("{\"sampling\": {\"topK\": 3}}").settings())).isFalse();
+        assertThat(d.needsReload(parse("{\"model\": {\"threads\": 1}}").settings())).isTrue();
+    }
+}

@@ -1,0 +1,76 @@
+package org.replique.server.lsp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.MessageType;
+import org.eclipse.lsp4j.TextDocumentSyncKind;
+import org.eclipse.lsp4j.WorkDoneProgressBegin;
+import org.eclipse.lsp4j.WorkDoneProgressEnd;
+import org.eclipse.lsp4j.WorkDoneProgressReport;
+import org.junit.jupiter.api.Test;
+
+/** Starting up: capabilities, the model loaded in the background with progress, status and a log summary. */
+class LifecycleTest {
+
+    @Test
+    void initializeAnnouncesWhatTheServerDoes() throws Exception {
+        try (ServerHarness h = ServerHarness.started(JsonParser.parseString("{}"))) {
+            InitializeResult r = h.initializeResult;
+            var caps = r.getCapabilities();
+            assertThat(caps.getTextDocumentSync().getRight().getChange()).isEqualTo(TextDocumentSyncKind.Incremental);
+            assertThat(caps.getInlineCompletionProvider().getLeft()).isTrue();
+            assertThat(caps.getCompletionProvider()).isNotNull();
+            assertThat(caps.getDocumentSymbolProvider().getLeft()).isTrue();
+            assertThat(caps.getExecuteCommandProvider().getCommands())
+                    .containsExactlyInAnyOrder("replique.generateDialogue", "replique.status", "replique.reloadModel");
+            assertThat(r.getServerInfo().getName()).isEqualTo("replique");
+        }
+    }
+
+    @Test
+    void theModelLoadsInTheBackgroundWithProgressAndASummary() throws Exception {
+        try (ServerHarness h = ServerHarness.ready("{}")) {
+            JsonObject ready = h.client.awaitStatus("ready");
+            assertThat(ready.get("embedded").getAsBoolean()).isTrue();
+            assertThat(ready.get("model").getAsString()).isEqualTo("replique-mini-fr");
+            assertThat(ready.get("message").getAsString()).contains("embedded demo model");
+            assertThat(h.client.statuses().getFirst().get("state").getAsString()).isEqualTo("loading");
+
+            assertThat(h.client.createdProgressTokens()).isNotEmpty();
+            var kinds = h.client.progress().stream().map(p -> p.getValue().getLeft()).toList();
+            assertThat(kinds.getFirst()).isInstanceOf(WorkDoneProgressBegin.class);
+            assertThat(kinds).anyMatch(k -> k instanceof WorkDoneProgressReport r && r.getPercentage() == 100);
+            assertThat(kinds.getLast()).isInstanceOf(WorkDoneProgressEnd.class);
+
+            h.client.awaitMessage(m -> m.getType() == MessageType.Info && m.getMessage().startsWith("Réplique ready: replique-mini-fr"));
+            JsonObject status = h.client.executeJson("replique.status");
+            assertThat(status.get("state").getAsString()).isEqualTo("ready");
+            assertThat(status.get("backend").getAsString()).startsWith("cpu");
+        }
+    }
+
+    @Test
+    void whileTheModelLoadsCompletionAnswersAtOnceWithNothing() throws Exception {
+        // A path that takes forever is not available; instead ask before initialized finishes the load.
+        try (ServerHarness h = ServerHarness.started(JsonParser.parseString("{}"))) {
+            h.client.open("file:///tmp/a.fountain", "fountain", "STEEL\n");
+            var items = h.client.inline("file:///tmp/a.fountain", 0, 5,
+                    org.eclipse.lsp4j.InlineCompletionTriggerKind.Invoked);
+            // Either the model was not ready (empty at once) or it was and answered; never an error.
+            assertThat(items).isNotNull();
+        }
+    }
+
+    @Test
+    void shutdownThenExitEndsTheConnection() throws Exception {
+        ServerHarness h = ServerHarness.ready("{}");
+        h.client.shutdown();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (h.serving() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(h.serving()).isFalse();
+        h.close();
+    }
+}
