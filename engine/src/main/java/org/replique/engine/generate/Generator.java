@@ -54,7 +54,15 @@ public final class Generator {
     /** Generates from a fresh or reused state; see {@link #prefill} for what is reused. */
     public GenerationResult generate(InferenceState state, TokenHistory held, int[] prompt, GenerationRequest request,
                                      TokenListener listener, Cancellation cancel) {
-        Prefill prefill = prefill(state, held, prompt, cancel);
+        return generate(state, held, prompt, prefill(state, held, prompt, cancel), request, listener, cancel);
+    }
+
+    /**
+     * Generates after {@code prefill}, which {@link #prefill} has just returned for the same state,
+     * history and prompt. Callers that time or report the prompt's evaluation on its own use this.
+     */
+    public GenerationResult generate(InferenceState state, TokenHistory held, int[] prompt, Prefill prefill,
+                                     GenerationRequest request, TokenListener listener, Cancellation cancel) {
         float[] promptLogits = prefill.logits();
         List<Completion> completions = new ArrayList<>();
         for (int candidate = 0; candidate < request.candidates(); candidate++) {
