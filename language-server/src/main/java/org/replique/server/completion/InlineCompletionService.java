@@ -40,6 +40,8 @@ public final class InlineCompletionService {
     private final ScheduledExecutorService timer;
     private final TypeThroughCache typeThrough = new TypeThroughCache();
     private final Map<String, AtomicLong> latest = new ConcurrentHashMap<>();
+    /** Opening a file is often followed by scrolling, not typing: wait a little before warming. */
+    static final int WARM_DELAY_MS = 300;
 
     public InlineCompletionService(DocumentStore documents, ModelService models, Supplier<ServerSettings> settings,
                                    ClientChannel client, ExecutorService workers, ScheduledExecutorService timer) {
@@ -105,6 +107,34 @@ public final class InlineCompletionService {
             }
         }, delay, TimeUnit.MILLISECONDS);
         return answer;
+    }
+
+    /**
+     * Evaluates, in the background, the prompt at the end of a document that was just opened (or
+     * of every open document once a model is ready), so that the first suggestion only pays for
+     * the few tokens typed since. A request for the document supersedes it; what it evaluated stays.
+     */
+    public void warm(String uri) {
+        timer.schedule(() -> workers.execute(() -> {
+            Optional<ParsedDocument> doc = documents.parsed(uri);
+            Optional<LoadedModel> model = models.current();
+            if (doc.isEmpty() || model.isEmpty() || latest.containsKey(uri)) return;
+            ParsedDocument d = doc.get();
+            int last = d.text().lineCount() - 1;
+            while (last > 0 && d.text().line(last).isBlank()) last--;
+            var prompt = org.replique.dialogue.prompt.PromptBuilder.build(d.dialogue(), last, d.text().line(last).length(),
+                    PromptOptionsFactory.of(settings.get(), model.get().model().tokenizer(), model.get().sessions().contextLength()));
+            if (prompt.kind() == org.replique.dialogue.prompt.ContinuationKind.NONE) return;
+            int[] tokens = model.get().model().tokenizer().encode(prompt.text());
+            Cancellation cancel = new Cancellation();
+            try {
+                model.get().sessions().withSession(uri, cancel, s -> s.warm(tokens, cancel));
+            } catch (CancellationException e) {
+                // a request came first: it continues from what was evaluated
+            } catch (RuntimeException e) {
+                client.log(MessageType.Warning, "could not prepare " + uri + ": " + e.getMessage());
+            }
+        }), WARM_DELAY_MS, TimeUnit.MILLISECONDS);
     }
 
     /** The document changed or closed: a cached suggestion may no longer apply. */

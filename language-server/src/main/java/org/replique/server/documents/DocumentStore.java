@@ -53,6 +53,11 @@ public final class DocumentStore {
         return Optional.of(p);
     }
 
+    /** The open documents' URIs. */
+    public java.util.Set<String> uris() {
+        return java.util.Set.copyOf(documents.keySet());
+    }
+
     public int size() {
         return documents.size();
     }

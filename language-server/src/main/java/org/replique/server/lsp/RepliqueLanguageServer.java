@@ -54,7 +54,7 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
         this.configurator = new Configurator(settings, models, client);
         this.textDocuments = new RepliqueTextDocumentService(documents, inline, completion, models);
         this.workspace = new RepliqueWorkspaceService(configurator, commands);
-        models.setListener(new ModelListener(client));
+        models.setListener(new ModelListener(client, () -> documents.uris().forEach(inline::warm)));
     }
 
     @Override
@@ -119,10 +119,12 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
     /** Turns model events into progress, log and status messages for the client. */
     private static final class ModelListener implements ModelService.Listener {
         private final ClientChannel client;
+        private final Runnable onReady;
         private ClientChannel.Progress progress;
 
-        ModelListener(ClientChannel client) {
+        ModelListener(ClientChannel client, Runnable onReady) {
             this.client = client;
+            this.onReady = onReady;
         }
 
         @Override
@@ -151,6 +153,7 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
             if (status.ready()) {
                 client.log(MessageType.Info, summary(status));
                 if (failure == null && status.message() != null) client.log(MessageType.Info, status.message());
+                if (failure == null) onReady.run();
             }
         }
 

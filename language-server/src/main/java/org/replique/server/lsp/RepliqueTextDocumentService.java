@@ -43,6 +43,7 @@ final class RepliqueTextDocumentService implements TextDocumentService {
     public void didOpen(DidOpenTextDocumentParams params) {
         var d = params.getTextDocument();
         documents.open(d.getUri(), d.getLanguageId(), d.getVersion(), d.getText() == null ? "" : d.getText());
+        inline.warm(d.getUri());
     }
 
     @Override

@@ -92,6 +92,24 @@ class InlineCompletionTest {
     }
 
     @Test
+    void openingADocumentPreparesItsSessionInTheBackground() throws Exception {
+        String uri = "file:///work/warm.play.txt";
+        h.client.open(uri, "replique-play", play);
+        var sessions = h.models.current().orElseThrow().sessions();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        int held = 0;
+        while (held < 100 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            held = sessions.contains(uri)
+                    ? sessions.withSession(uri, org.replique.engine.backend.Cancellation.NONE, s -> s.tokens().length) : 0;
+        }
+        // The prompt at the end of the play is in the cache before anyone asked for a suggestion.
+        assertThat(held).isGreaterThan(100);
+        h.client.close(uri);
+        assertThat(sessions.contains(uri)).isFalse();
+    }
+
+    @Test
     void noSuggestionOnASceneHeadingOrTheTitlePage() {
         int heading = lineOf(screenplay, "EXT. BRICK'S PATIO - DAY", 0);
         assertThat(h.client.inline(SCREENPLAY, heading, 10, InlineCompletionTriggerKind.Invoked)).isEmpty();

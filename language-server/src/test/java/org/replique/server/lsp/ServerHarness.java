@@ -24,7 +24,7 @@ public final class ServerHarness implements AutoCloseable {
     /** What the server answered to {@code initialize}. */
     public org.eclipse.lsp4j.InitializeResult initializeResult;
     private final PipedOutputStream toServer;
-    private final ModelService models;
+    public final ModelService models;
     private final CompletableFuture<Void> serving;
 
     private ServerHarness() throws IOException {
