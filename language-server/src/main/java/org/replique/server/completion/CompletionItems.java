@@ -20,6 +20,16 @@ import org.replique.server.documents.TextDocument;
  * heading prefixes and transitions in a screenplay, each replacing what is typed of it on the line.
  */
 final class CompletionItems {
+    /** The word the cursor ends, as editors take it for filtering: letters, digits, ' and -. */
+    static String wordBefore(String line, int column) {
+        int end = Math.min(column, line.length());
+        int start = end;
+        while (start > 0 && (Character.isLetterOrDigit(line.charAt(start - 1)) || "'-_".indexOf(line.charAt(start - 1)) >= 0)) {
+            start--;
+        }
+        return line.substring(start, end);
+    }
+
     static final List<String> SCENE_PREFIXES = List.of("INT. ", "EXT. ", "INT./EXT. ", "EST. ");
     static final List<String> TRANSITIONS = List.of("CUT TO:", "FADE OUT.", "FADE IN:", "DISSOLVE TO:",
             "SMASH CUT TO:", "MATCH CUT TO:", "FADE TO BLACK.");
@@ -78,14 +88,17 @@ final class CompletionItems {
      * The model's suggestion as a completion item, for clients without inline completion: a clearly
      * labelled entry that inserts the continuation at the cursor.
      */
-    static CompletionItem continuation(String suggestion, Position at) {
+    static CompletionItem continuation(String suggestion, Position at, String wordBefore) {
         String firstLine = suggestion.strip().lines().findFirst().orElse("");
-        CompletionItem item = new CompletionItem("⤷ continue the dialogue");
+        // Clients filter items by the word before the cursor (Helix against filterText, Zed against
+        // the part of the label filterText names): carry that word in both so the item stays shown.
+        String label = "⤷ continue the dialogue" + (wordBefore.isEmpty() ? "" : " — " + wordBefore);
+        CompletionItem item = new CompletionItem(label);
         item.setKind(CompletionItemKind.Text);
         item.setDetail(firstLine.length() > 60 ? firstLine.substring(0, 57) + "…" : firstLine);
         item.setDocumentation(suggestion);
         item.setSortText("0");
-        item.setFilterText("");
+        item.setFilterText(wordBefore);
         item.setPreselect(true);
         item.setInsertTextFormat(InsertTextFormat.PlainText);
         item.setTextEdit(Either.forLeft(new TextEdit(new Range(at, at), suggestion)));

@@ -66,7 +66,9 @@ public final class CompletionService {
             try {
                 DialogueCompleter.Outcome o = DialogueCompleter.complete(model.get(), d, at.getLine(), at.getCharacter(),
                         s, 1, s.completion().timeBudgetMs(), cancel);
-                o.suggestions().stream().findFirst().ifPresent(text -> items.addFirst(CompletionItems.continuation(text, at)));
+                String word = CompletionItems.wordBefore(d.text().line(at.getLine()), at.getCharacter());
+                o.suggestions().stream().findFirst()
+                        .ifPresent(text -> items.addFirst(CompletionItems.continuation(text, at, word)));
             } catch (CancellationException e) {
                 // the client gave up: answer with what needs no model
             } catch (RuntimeException e) {

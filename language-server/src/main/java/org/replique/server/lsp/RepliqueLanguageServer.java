@@ -80,6 +80,8 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
         c.setInlineCompletionProvider(Either.forLeft(true));
         c.setCompletionProvider(new CompletionOptions(false, java.util.List.of()));
         c.setDocumentSymbolProvider(true);
+        c.setCodeActionProvider(new org.eclipse.lsp4j.CodeActionOptions(
+                java.util.List.of(org.eclipse.lsp4j.CodeActionKind.RefactorRewrite)));
         c.setExecuteCommandProvider(new ExecuteCommandOptions(CommandService.COMMANDS));
         return CompletableFuture.completedFuture(new InitializeResult(c, new ServerInfo("replique", VERSION)));
     }

@@ -78,6 +78,15 @@ final class RepliqueTextDocumentService implements TextDocumentService {
     }
 
     @Override
+    public CompletableFuture<List<Either<org.eclipse.lsp4j.Command, org.eclipse.lsp4j.CodeAction>>> codeAction(
+            org.eclipse.lsp4j.CodeActionParams params) {
+        return CompletableFuture.completedFuture(documents.parsed(params.getTextDocument().getUri())
+                .map(d -> org.replique.server.commands.GenerateDialogueAction.at(d, params.getRange().getStart()).stream()
+                        .map(a -> Either.<org.eclipse.lsp4j.Command, org.eclipse.lsp4j.CodeAction>forRight(a)).toList())
+                .orElse(List.of()));
+    }
+
+    @Override
     public CompletableFuture<List<Either<SymbolInformation, DocumentSymbol>>> documentSymbol(DocumentSymbolParams params) {
         return CompletableFuture.completedFuture(documents.parsed(params.getTextDocument().getUri())
                 .map(d -> Outline.of(d).stream().map(s -> Either.<SymbolInformation, DocumentSymbol>forRight(s)).toList())

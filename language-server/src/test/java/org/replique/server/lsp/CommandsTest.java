@@ -75,6 +75,28 @@ class CommandsTest {
     }
 
     @Test
+    void theCommandIsOfferedAsACodeActionWhereDialogueBelongs() throws Exception {
+        String uri = "file:///work/action.fountain";
+        String doc = "INT. CUISINE - JOUR\n\nMARIE\nTu es en retard.\n\nPAUL\n";
+        h.client.open(uri, "fountain", doc);
+        var params = new org.eclipse.lsp4j.CodeActionParams(new org.eclipse.lsp4j.TextDocumentIdentifier(uri),
+                new org.eclipse.lsp4j.Range(new org.eclipse.lsp4j.Position(5, 4), new org.eclipse.lsp4j.Position(5, 4)),
+                new org.eclipse.lsp4j.CodeActionContext(java.util.List.of()));
+        var actions = org.replique.fixtures.lsp.ScriptedClient.await(h.client.server().getTextDocumentService().codeAction(params));
+        assertThat(actions).hasSize(1);
+        var command = actions.getFirst().getRight().getCommand();
+        assertThat(command.getCommand()).isEqualTo("replique.generateDialogue");
+        // Running it as a client would applies turns after PAUL's cue.
+        JsonObject result = h.client.executeJson(command.getCommand(), command.getArguments().toArray());
+        assertThat(result.get("applied").getAsBoolean()).isTrue();
+        assertThat(h.client.text(uri)).startsWith(doc.stripTrailing());
+
+        params.setRange(new org.eclipse.lsp4j.Range(new org.eclipse.lsp4j.Position(0, 5), new org.eclipse.lsp4j.Position(0, 5)));
+        assertThat(org.replique.fixtures.lsp.ScriptedClient.await(h.client.server().getTextDocumentService().codeAction(params)))
+                .as("no dialogue on a scene heading").isEmpty();
+    }
+
+    @Test
     void badArgumentsAreAnErrorNotACrash() {
         assertThatThrownBy(() -> h.client.execute("replique.generateDialogue", "nonsense"))
                 .hasMessageContaining("takes one object");

@@ -40,7 +40,8 @@ class CompletionItemsTest {
             List<CompletionItem> items = h.client.completion(uri, 5, 4);
             assertThat(items).isNotEmpty();
             CompletionItem first = items.getFirst();
-            assertThat(first.getLabel()).isEqualTo("⤷ continue the dialogue");
+            assertThat(first.getLabel()).isEqualTo("⤷ continue the dialogue — PAUL");
+            assertThat(first.getFilterText()).isEqualTo("PAUL");
             assertThat(first.getTextEdit().getLeft().getNewText()).startsWith("\n");
             assertThat(first.getTextEdit().getLeft().getRange().getStart()).isEqualTo(new Position(5, 4));
         }

@@ -31,7 +31,6 @@ import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
 import org.eclipse.lsp4j.WindowClientCapabilities;
 import org.eclipse.lsp4j.WorkspaceClientCapabilities;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.replique.fixtures.lsp.ScriptedClient;
@@ -94,7 +93,7 @@ class EditorClientQuirksTest {
             try (Session s = Session.start(Clients.lsp4ij(), ServerHarness.json("{}"))) {
                 String uri = "file:///scripts/scene.fountain";
                 s.client.open(uri, "fountain", SCENE + "Tu viens ?\n\n");
-                assertThat(s.client.completion(uri, 5, 4)).extracting(CompletionItem::getLabel).doesNotContain(CONTINUE_LABEL);
+                assertThat(s.client.completion(uri, 5, 4)).extracting(CompletionItem::getLabel).noneMatch(l -> l.startsWith(CONTINUE_LABEL));
                 List<CompletionItem> atBlankLine = s.client.completion(uri, 8, 0);
                 assertThat(atBlankLine).extracting(CompletionItem::getLabel).contains("MARIE", "PAUL")
                         .doesNotContain(CONTINUE_LABEL);
@@ -178,7 +177,7 @@ class EditorClientQuirksTest {
             try (Session s = Session.start(Clients.emacsLspMode(), ServerHarness.json("{\"completion\": {\"debounceMs\": 0}}"))) {
                 String uri = "file:///scripts/scene.fountain";
                 s.client.open(uri, "fountain", SCENE);
-                assertThat(s.client.completion(uri, 5, 4)).extracting(CompletionItem::getLabel).startsWith(CONTINUE_LABEL);
+                assertThat(s.client.completion(uri, 5, 4)).extracting(CompletionItem::getLabel).first().asString().startsWith(CONTINUE_LABEL);
                 assertThat(s.client.inline(uri, 5, 4, InlineCompletionTriggerKind.Invoked)).hasSizeBetween(2, 3);
             }
         }
@@ -197,7 +196,7 @@ class EditorClientQuirksTest {
                 String uri = "file:///scripts/scene.fountain";
                 s.client.open(uri, "fountain", SCENE);
                 CompletionItem item = s.client.completion(uri, 5, 4).getFirst();
-                assertThat(item.getLabel()).isEqualTo(CONTINUE_LABEL);
+                assertThat(item.getLabel()).startsWith(CONTINUE_LABEL);
                 assertThat(item.getInsertTextFormat()).isEqualTo(InsertTextFormat.PlainText);
                 assertThat(item.getCommand()).isNull();
                 assertThat(item.getTextEdit().getLeft().getRange()).isEqualTo(new Range(AFTER_CUE, AFTER_CUE));
@@ -213,7 +212,7 @@ class EditorClientQuirksTest {
                 String uri = "file:///scripts/scene.fountain";
                 s.client.open(uri, "fountain", SCENE);
                 CompletionItem item = s.client.completion(uri, 6, 0).getFirst();
-                assertThat(item.getLabel()).isEqualTo(CONTINUE_LABEL);
+                assertThat(item.getLabel()).startsWith(CONTINUE_LABEL);
                 assertThat(item.getTextEdit().getLeft().getRange()).isEqualTo(range(6, 0, 6, 0));
                 assertThat(item.getTextEdit().getLeft().getNewText().strip()).isNotEmpty();
             }
@@ -241,14 +240,13 @@ class EditorClientQuirksTest {
                 s.client.open(uri, "play", play);
                 int line = ServerHarness.lineOf(play, "LA GRANGE. Quoi ?", 0) + 1;
                 CompletionItem item = s.client.completion(uri, line, 0).getFirst();
-                assertThat(item.getLabel()).isEqualTo(CONTINUE_LABEL);
+                assertThat(item.getLabel()).startsWith(CONTINUE_LABEL);
                 // NAME. text, the play's own form.
                 assertThat(item.getTextEdit().getLeft().getNewText().strip()).matches("(?s)[A-ZÀ-Ü][A-ZÀ-Ü' -]+\\. .+");
             }
         }
 
         @Test
-        @Disabled("Server gap: the item's filterText is empty, so Helix and Zed hide it right after a cue")
         void helixAndZedFilterByTheWordBeforeTheCursorAndStillShowTheItem() throws Exception {
             // Both fuzzy-match the word before the cursor, here PAUL. Helix
             // (helix-term/src/ui/completion.rs) matches it against filterText, else the label; Zed
@@ -273,7 +271,7 @@ class EditorClientQuirksTest {
                 s.client.configure(config);
                 String uri = "file:///scripts/scene.fountain";
                 s.client.open(uri, "fountain", SCENE);
-                assertThat(s.client.completion(uri, 5, 4)).extracting(CompletionItem::getLabel).doesNotContain(CONTINUE_LABEL);
+                assertThat(s.client.completion(uri, 5, 4)).extracting(CompletionItem::getLabel).noneMatch(l -> l.startsWith(CONTINUE_LABEL));
                 assertThat(s.client.shownMessages()).isEmpty();
             }
         }
