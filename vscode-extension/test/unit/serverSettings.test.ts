@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SERVER_KEYS, serverSettings } from '../../src/config/serverSettings';
+
+function reader(values: Record<string, unknown>): (key: string) => unknown {
+  return (key) => values[key];
+}
+
+describe('settings sent to the server', () => {
+  it('nests the dotted keys and keeps only the server keys', () => {
+    const settings = serverSettings(
+      reader({
+        'model.path': '/models/claire-q4_0.gguf',
+        'model.threads': 4,
+        'sampling.temperature': 0.8,
+        'sampling.topK': 10,
+        'completion.maxTokens': 48,
+        'prompt.speakerStyle': 'intervenant',
+        'java.home': '/usr/lib/jvm/temurin-25',
+        'trace.server': 'verbose',
+      }),
+      true,
+    );
+    assert.deepEqual(settings, {
+      model: { path: '/models/claire-q4_0.gguf', threads: 4 },
+      sampling: { temperature: 0.8, topK: 10 },
+      completion: { maxTokens: 48, autoTrigger: true },
+      prompt: { speakerStyle: 'intervenant' },
+    });
+  });
+
+  it('leaves out an empty model path and a null seed, so the server uses its defaults', () => {
+    const settings = serverSettings(reader({ 'model.path': '  ', 'sampling.seed': null, 'sampling.minP': 0 }), false);
+    assert.deepEqual(settings, { sampling: { minP: 0 }, completion: { autoTrigger: false } });
+  });
+
+  it('sends the auto-trigger flag resolved across languages, not the raw value', () => {
+    assert.deepEqual(serverSettings(reader({ 'completion.autoTrigger': false }), true), { completion: { autoTrigger: true } });
+    assert.deepEqual(serverSettings(reader({ 'completion.autoTrigger': true }), false), { completion: { autoTrigger: false } });
+  });
+
+  it('covers every key of the server contract', () => {
+    assert.equal(new Set(SERVER_KEYS).size, SERVER_KEYS.length);
+    for (const section of ['model', 'sampling', 'completion', 'prompt']) {
+      assert.ok(SERVER_KEYS.some((key) => key.startsWith(`${section}.`)), section);
+    }
+    assert.equal(SERVER_KEYS.length, 21);
+  });
+});
