@@ -3,6 +3,8 @@ package org.replique.server.commands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.replique.dialogue.claire.LabelStyle;
 import org.replique.dialogue.prompt.ContinuationKind;
 import org.replique.dialogue.prompt.Prompt;
@@ -15,7 +17,6 @@ import org.replique.dialogue.roster.Roster;
 import org.replique.engine.backend.Cancellation;
 import org.replique.engine.generate.GenerationRequest;
 import org.replique.engine.generate.TokenListener;
-import org.replique.engine.session.SessionResult;
 import org.replique.server.completion.DialogueCompleter;
 import org.replique.server.completion.PromptOptionsFactory;
 import org.replique.server.config.ServerSettings;
@@ -24,12 +25,14 @@ import org.replique.server.model.LoadedModel;
 
 /**
  * Several turns of dialogue at the cursor, one model line at a time in the document's session (so
- * each turn reuses the cache of the previous ones). When speakers are given, each new turn is
- * started with one of them, alternating, so the model speaks only for them.
+ * each turn reuses the cache of the previous ones). The speakers are the ones asked for, or else
+ * the people of the scene: a turn the model gives to anyone else is written again, started with
+ * the cast member who has waited longest.
  */
 public final class GenerateDialogue {
     /** Tokens allowed for one turn. */
     static final int TOKENS_PER_TURN = 120;
+    private static final Pattern LABEL = Pattern.compile("^\\s*\\[([^\\]]+?):\\]");
 
     /** The text to insert and the turns it holds. */
     public record Result(String text, int turns) {}
@@ -43,29 +46,30 @@ public final class GenerateDialogue {
         if (prompt.kind() == ContinuationKind.NONE) {
             throw new IllegalArgumentException("no dialogue belongs at line " + (line + 1) + " (a heading, a title page or action)");
         }
-        List<String> allowed = resolve(doc, speakers);
-        boolean steer = !allowed.isEmpty() && prompt.labels() != LabelStyle.DASH;
-        String last = prompt.kind() == ContinuationKind.NEW_TURN ? prompt.cursor().lastSpeaker() : prompt.speaker();
+        boolean labelled = prompt.labels() != LabelStyle.DASH;
+        List<String> cast = speakers == null || speakers.isEmpty() ? prompt.speakers().documentNames() : resolve(doc, speakers);
+        boolean steerEveryTurn = speakers != null && !speakers.isEmpty();
+        List<String> recent = new ArrayList<>(prompt.speakers().documentNames());
+        if (prompt.cursor().lastSpeaker() != null) recent.add(prompt.cursor().lastSpeaker());
+
         StringBuilder generated = new StringBuilder();
         for (int i = 0; i < turns; i++) {
             cancel.check();
             boolean newTurn = i > 0 || prompt.kind() == ContinuationKind.NEW_TURN;
-            String label = "";
-            if (steer && newTurn) {
-                String next = pick(allowed, last);
-                label = "[" + prompt.speakers().label(next, List.of(next)) + ":]";
-                last = next;
+            String forced = labelled && newTurn && steerEveryTurn ? longestWaiting(cast, recent) : null;
+            String out = line(m, doc, s, prompt, generated, forced, cancel);
+            if (labelled && newTurn && forced == null && !cast.isEmpty() && speakerOf(prompt, out) == null) {
+                // The model gave the turn to someone who is not in the scene: ask again for one who is.
+                forced = longestWaiting(cast, recent);
+                out = line(m, doc, s, prompt, generated, forced, cancel);
             }
-            String text = prompt.text() + generated + label;
-            GenerationRequest request = new GenerationRequest(DialogueCompleter.sampling(s), TOKENS_PER_TURN, true,
-                    List.of("\n"), 1);
-            SessionResult r = m.sessions().supersede(doc.text().uri(), m.model().tokenizer().encode(text), request,
-                    TokenListener.NONE, cancel);
-            String out = r.generation().first().text();
-            if (out.isBlank() && label.isEmpty()) {
+            if (out.isBlank() && forced == null) {
                 break; // the model ended the conversation
             }
-            generated.append(label).append(out).append('\n');
+            String full = (forced == null ? "" : label(prompt, forced)) + out;
+            String speaker = forced != null ? forced : speakerOf(prompt, full);
+            if (speaker != null) recent.add(speaker);
+            generated.append(full).append('\n');
             progress.accept((i + 1) * 100 / turns);
         }
         Rendering rendering = Renderer.render(doc.dialogue(), prompt, generated.toString(),
@@ -73,9 +77,28 @@ public final class GenerateDialogue {
         return new Result(rendering.text(), rendering.turns().size());
     }
 
+    /** One line from the model after the prompt, what was generated so far and an optional speaker label. */
+    private static String line(LoadedModel m, ParsedDocument doc, ServerSettings s, Prompt prompt, CharSequence generated,
+                               String forced, Cancellation cancel) {
+        String text = prompt.text() + generated + (forced == null ? "" : label(prompt, forced));
+        GenerationRequest request = new GenerationRequest(DialogueCompleter.sampling(s), TOKENS_PER_TURN, true,
+                List.of("\n"), 1);
+        return m.sessions().supersede(doc.text().uri(), m.model().tokenizer().encode(text), request,
+                TokenListener.NONE, cancel).generation().first().text();
+    }
+
+    private static String label(Prompt prompt, String name) {
+        return "[" + prompt.speakers().label(name, List.of(name)) + ":]";
+    }
+
+    /** The document name of the speaker a model line starts with, or null when the prompt has no such speaker. */
+    private static String speakerOf(Prompt prompt, String modelLine) {
+        Matcher matcher = LABEL.matcher(modelLine);
+        return matcher.find() ? prompt.speakers().documentName(matcher.group(1).strip()) : null;
+    }
+
     /** The document's own names for the requested speakers (matched through the roster). */
     private static List<String> resolve(ParsedDocument doc, List<String> speakers) {
-        if (speakers == null || speakers.isEmpty()) return List.of();
         Roster roster = Roster.of(doc.dialogue());
         List<String> names = new ArrayList<>();
         for (String s : speakers) {
@@ -85,11 +108,23 @@ public final class GenerateDialogue {
         return names;
     }
 
-    /** The next speaker: the first allowed one who did not just speak. */
-    private static String pick(List<String> allowed, String last) {
-        for (String s : allowed) {
-            if (last == null || !s.equalsIgnoreCase(last)) return s;
+    /** The cast member whose last turn is the oldest (or who has not spoken at all). */
+    private static String longestWaiting(List<String> cast, List<String> recent) {
+        String best = cast.getFirst();
+        int bestIndex = Integer.MAX_VALUE;
+        for (String name : cast) {
+            int last = -1;
+            for (int i = recent.size() - 1; i >= 0; i--) {
+                if (recent.get(i).equalsIgnoreCase(name)) {
+                    last = i;
+                    break;
+                }
+            }
+            if (last < bestIndex) {
+                bestIndex = last;
+                best = name;
+            }
         }
-        return allowed.getFirst();
+        return best;
     }
 }

@@ -25,6 +25,15 @@ public final class SettingsParser {
         }
     }
 
+    /** Backends a client may name: the built-in ones, and any other provider on the class path. */
+    static final Set<String> BACKENDS;
+
+    static {
+        java.util.Set<String> names = new java.util.TreeSet<>(List.of("cpu", "tornadovm"));
+        org.replique.engine.backend.Backends.providers().forEach(p -> names.add(p.name()));
+        BACKENDS = java.util.Set.copyOf(names);
+    }
+
     private final List<String> problems = new ArrayList<>();
 
     private SettingsParser() {}
@@ -72,7 +81,7 @@ public final class SettingsParser {
     private ModelSettings model(JsonObject o, ModelSettings b) {
         String path = o.has("path") ? optionalString(o, "model.path") : b.path();
         if (path != null && path.isBlank()) path = null;
-        String backend = string(o, "backend", "model.backend", b.backend(), null);
+        String backend = string(o, "backend", "model.backend", b.backend(), BACKENDS);
         int threads = integer(o, "threads", "model.threads", b.threads(), 0, 256);
         int context = integer(o, "contextLength", "model.contextLength", b.contextLength(), 16, 131072);
         return new ModelSettings(path, backend, threads, context);

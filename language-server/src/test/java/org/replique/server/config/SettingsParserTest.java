@@ -56,6 +56,13 @@ class SettingsParserTest {
     }
 
     @Test
+    void anUnknownBackendIsRejected() {
+        SettingsParser.Result r = parse("{\"model\": {\"backend\": \"abacus\"}}");
+        assertThat(r.problems()).containsExactly("model.backend must be one of cpu, tornadovm, not 'abacus'");
+        assertThat(parse("{\"model\": {\"backend\": \"tornadovm\"}}").valid()).isTrue();
+    }
+
+    @Test
     void aSeedCanBeSetAndCleared() {
         SettingsParser.Result set = parse("{\"sampling\": {\"seed\": 42}}");
         assertThat(set.settings().sampling().seed()).isEqualTo(42L);

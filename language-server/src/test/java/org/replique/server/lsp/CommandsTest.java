@@ -97,6 +97,16 @@ class CommandsTest {
     }
 
     @Test
+    void withoutSpeakersTheTurnsGoToThePeopleOfTheScene() throws Exception {
+        String uri = "file:///work/cast.fountain";
+        String doc = "INT. CUISINE - JOUR\n\nMARIE\nTu es en retard.\n\nPAUL\nLe bus.\n\nMARIE\nEncore ?\n\n";
+        h.client.open(uri, "fountain", doc);
+        String inserted = generate(uri, 11, 0, 4).get("text").getAsString();
+        var cues = inserted.lines().map(String::strip).filter(l -> l.matches("[A-Z]+( \\(CONT'D\\))?")).toList();
+        assertThat(cues).isNotEmpty().allMatch(c -> c.startsWith("MARIE") || c.startsWith("PAUL"));
+    }
+
+    @Test
     void badArgumentsAreAnErrorNotACrash() {
         assertThatThrownBy(() -> h.client.execute("replique.generateDialogue", "nonsense"))
                 .hasMessageContaining("takes one object");
