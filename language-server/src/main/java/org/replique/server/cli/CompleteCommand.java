@@ -52,16 +52,12 @@ public final class CompleteCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String text = Files.readString(file, StandardCharsets.UTF_8);
-        ServerSettings d = ServerSettings.defaults();
-        ServerSettings s = new ServerSettings(
-                new ServerSettings.ModelSettings(model == null ? null : model.toString(), "cpu", 0, d.model().contextLength()),
-                new ServerSettings.SamplingSettings(d.sampling().temperature(), d.sampling().topK(), d.sampling().topP(),
-                        d.sampling().minP(), d.sampling().repeatPenalty(), seed),
-                d.completion(), d.prompt());
+        ServerSettings s = ServerSettings.defaults().withModelPath(model == null ? null : model.toString()).withSeed(seed);
         ParsedDocument doc = ParsedDocument.of(new TextDocument(file.toUri().toString(), "", 1, text));
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
-        try (LoadedModel m = LoadedModel.open(s.model().path(), "cpu", 0, s.model().contextLength(), null)) {
+        try (LoadedModel m = LoadedModel.open(s.model().path(), s.model().backend(), s.model().threads(),
+                s.model().contextLength(), null)) {
             double loadMs = (System.nanoTime() - start) / 1e6;
             DialogueCompleter.Outcome o = DialogueCompleter.complete(m, doc, line, column, s, candidates,
                     Long.MAX_VALUE / 2_000_000, Cancellation.NONE);

@@ -49,13 +49,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        ServerSettings d = ServerSettings.defaults();
-        ServerSettings s = new ServerSettings(d.model(), new ServerSettings.SamplingSettings(d.sampling().temperature(),
-                d.sampling().topK(), d.sampling().topP(), d.sampling().minP(), d.sampling().repeatPenalty(), seed),
-                d.completion(), d.prompt());
+        ServerSettings s = ServerSettings.defaults().withSeed(seed);
         boolean colour = !plain && System.console() != null;
         long start = System.nanoTime();
-        try (LoadedModel m = LoadedModel.open(null, "cpu", 0, d.model().contextLength(), null)) {
+        try (LoadedModel m = LoadedModel.open(null, s.model().backend(), s.model().threads(), s.model().contextLength(), null)) {
             out.printf("Réplique demo — model %s (embedded, %.1f MB), loaded in %.0f ms%n%n", m.model().name(),
                     m.model().fileSize() / 1e6, (System.nanoTime() - start) / 1e6);
             for (Sample sample : SAMPLES) {

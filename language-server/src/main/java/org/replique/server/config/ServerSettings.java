@@ -31,6 +31,19 @@ public record ServerSettings(ModelSettings model, SamplingSettings sampling, Com
                 new PromptSettings("names", false, 2048, "drop"));
     }
 
+    /** These settings with a fixed sampling seed (null: a fresh one per request). */
+    public ServerSettings withSeed(Long seed) {
+        SamplingSettings p = sampling;
+        return new ServerSettings(model, new SamplingSettings(p.temperature(), p.topK(), p.topP(), p.minP(),
+                p.repeatPenalty(), seed), completion, prompt);
+    }
+
+    /** These settings with another model file (null: the embedded demo model). */
+    public ServerSettings withModelPath(String path) {
+        return new ServerSettings(new ModelSettings(path, model.backend(), model.threads(), model.contextLength()),
+                sampling, completion, prompt);
+    }
+
     /** True when the model must be reloaded to apply {@code next}. */
     public boolean needsReload(ServerSettings next) {
         return !model.equals(next.model);
