@@ -1,0 +1,168 @@
+package org.replique.engine.tornadovm;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.replique.engine.gguf.GgmlType;
+import org.replique.engine.tensor.Blocks;
+import org.replique.engine.tensor.WeightMatrix;
+import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+
+/**
+ * A weight matrix repacked for the device, in one of four formats the kernels read:
+ * <ul>
+ *   <li>{@link #F32}: the values in {@link #floats};</li>
+ *   <li>{@link #Q8_0}: the int8 quants in {@link #bytes}, one F32 scale per block of 32 in
+ *       {@link #floats};</li>
+ *   <li>{@link #Q4_0}: the 16 bytes of nibbles per block in {@link #bytes}, the scales in
+ *       {@link #floats};</li>
+ *   <li>{@link #F16}: the half-precision bits in {@link #halves}.</li>
+ * </ul>
+ * The block scales, f16 in the file, become F32 here so that no kernel needs the device's fp16
+ * support. BF16 matrices are widened to F32. The arrays a format does not use hold one element, so
+ * that every matrix passes the same arguments to a kernel.
+ *
+ * <p>Several matrices that multiply the same input (Q, K and V; gate and up) are stacked into one,
+ * so that one kernel launch computes them all. When their types differ, the stack is F32.
+ */
+final class DeviceMatrix {
+    static final int F32 = 0;
+    static final int Q8_0 = 1;
+    static final int Q4_0 = 2;
+    static final int F16 = 3;
+
+    private static final ValueLayout.OfFloat NATIVE_FLOAT = ValueLayout.JAVA_FLOAT;
+    private static final ValueLayout.OfShort NATIVE_SHORT = ValueLayout.JAVA_SHORT;
+
+    final int format;
+    final int rows;
+    final int cols;
+    final FloatArray floats;
+    final ByteArray bytes;
+    final ShortArray halves;
+
+    private DeviceMatrix(int format, int rows, int cols, FloatArray floats, ByteArray bytes, ShortArray halves) {
+        this.format = format;
+        this.rows = rows;
+        this.cols = cols;
+        this.floats = floats;
+        this.bytes = bytes;
+        this.halves = halves;
+    }
+
+    /** The rows of {@code parts}, one after the other, as one device matrix. */
+    static DeviceMatrix stack(WeightMatrix... parts) {
+        int cols = parts[0].cols();
+        int rows = 0;
+        GgmlType type = parts[0].type();
+        for (WeightMatrix p : parts) {
+            if (p.cols() != cols) {
+                throw new IllegalArgumentException(p.name() + " has " + p.cols() + " columns, not " + cols);
+            }
+            rows += p.rows();
+            if (p.type() != type) type = null;
+        }
+        long elements = (long) rows * cols;
+        if (elements > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(parts[0].name() + ": " + elements + " weights exceed one device array");
+        }
+        int format = type == null ? F32 : switch (type) {
+            case F32, BF16 -> F32;
+            case Q8_0 -> Q8_0;
+            case Q4_0 -> Q4_0;
+            case F16 -> F16;
+        };
+        return switch (format) {
+            case Q8_0 -> q8(parts, rows, cols);
+            case Q4_0 -> q4(parts, rows, cols);
+            case F16 -> f16(parts, rows, cols);
+            default -> f32(parts, rows, cols);
+        };
+    }
+
+    private static DeviceMatrix f32(WeightMatrix[] parts, int rows, int cols) {
+        FloatArray values = new FloatArray(rows * cols);
+        MemorySegment out = values.getSegment();
+        long at = 0;
+        float[] row = new float[cols];
+        for (WeightMatrix p : parts) {
+            if (p.type() == GgmlType.F32) {
+                MemorySegment.copy(p.data(), Blocks.F32_LAYOUT, 0, out, NATIVE_FLOAT, at * 4, (long) p.rows() * cols);
+                at += (long) p.rows() * cols;
+            } else {
+                for (int r = 0; r < p.rows(); r++) {
+                    p.dequantizeRow(r, row, 0);
+                    MemorySegment.copy(row, 0, out, NATIVE_FLOAT, at * 4, cols);
+                    at += cols;
+                }
+            }
+        }
+        return new DeviceMatrix(F32, rows, cols, values, new ByteArray(1), new ShortArray(1));
+    }
+
+    private static DeviceMatrix f16(WeightMatrix[] parts, int rows, int cols) {
+        ShortArray bits = new ShortArray(rows * cols);
+        MemorySegment out = bits.getSegment();
+        long at = 0;
+        for (WeightMatrix p : parts) {
+            long n = (long) p.rows() * cols;
+            MemorySegment.copy(p.data(), Blocks.F16_LAYOUT, 0, out, NATIVE_SHORT, at * 2, n);
+            at += n;
+        }
+        return new DeviceMatrix(F16, rows, cols, new FloatArray(1), new ByteArray(1), bits);
+    }
+
+    /** Q8_0 blocks are {@code f16 d | int8 q[32]}: the quants are copied, the scales widened. */
+    private static DeviceMatrix q8(WeightMatrix[] parts, int rows, int cols) {
+        int blocks = rows * cols / 32;
+        FloatArray scales = new FloatArray(blocks);
+        ByteArray quants = new ByteArray(rows * cols);
+        MemorySegment q = quants.getSegment();
+        int block = 0;
+        for (WeightMatrix p : parts) {
+            MemorySegment data = p.data();
+            int n = p.rows() * cols / 32;
+            for (int i = 0; i < n; i++, block++) {
+                long at = 34L * i;
+                scales.set(block, Blocks.f16(data, at));
+                MemorySegment.copy(data, at + 2, q, 32L * block, 32);
+            }
+        }
+        return new DeviceMatrix(Q8_0, rows, cols, scales, quants, new ShortArray(1));
+    }
+
+    /** Q4_0 blocks are {@code f16 d | u8 qs[16]}: the nibbles are copied as they are, the scales widened. */
+    private static DeviceMatrix q4(WeightMatrix[] parts, int rows, int cols) {
+        int blocks = rows * cols / 32;
+        FloatArray scales = new FloatArray(blocks);
+        ByteArray nibbles = new ByteArray(blocks * 16);
+        MemorySegment q = nibbles.getSegment();
+        int block = 0;
+        for (WeightMatrix p : parts) {
+            MemorySegment data = p.data();
+            int n = p.rows() * cols / 32;
+            for (int i = 0; i < n; i++, block++) {
+                long at = 18L * i;
+                scales.set(block, Blocks.f16(data, at));
+                MemorySegment.copy(data, at + 2, q, 16L * block, 16);
+            }
+        }
+        return new DeviceMatrix(Q4_0, rows, cols, scales, nibbles, new ShortArray(1));
+    }
+
+    /** Bytes this matrix takes on the device. */
+    long deviceBytes() {
+        return floats.getNumBytesOfSegment() + bytes.getNumBytesOfSegment() + halves.getNumBytesOfSegment();
+    }
+
+    static String formatName(int format) {
+        return switch (format) {
+            case F32 -> "F32";
+            case Q8_0 -> "Q8_0";
+            case Q4_0 -> "Q4_0";
+            case F16 -> "F16";
+            default -> "format " + format;
+        };
+    }
+}
