@@ -5,13 +5,28 @@ package org.replique.engine.backend;
  *
  * @param threads compute threads (0 = one per physical core, as far as the JVM can tell)
  * @param kernels CPU kernel family: {@code auto}, {@code vector} or {@code scalar}
+ * @param kvType  how the attention cache stores keys and values
  */
-public record BackendOptions(int threads, String kernels) {
+public record BackendOptions(int threads, String kernels, KvType kvType) {
+    public BackendOptions {
+        if (threads < 0) throw new IllegalArgumentException("threads must not be negative, not " + threads);
+        if (kvType == null) kvType = KvType.F32;
+    }
+
+    /** Options with an F32 cache. */
+    public BackendOptions(int threads, String kernels) {
+        this(threads, kernels, KvType.F32);
+    }
+
     public static BackendOptions defaults() {
-        return new BackendOptions(0, "auto");
+        return new BackendOptions(0, "auto", KvType.F32);
     }
 
     public BackendOptions withThreads(int threads) {
-        return new BackendOptions(threads, kernels);
+        return new BackendOptions(threads, kernels, kvType);
+    }
+
+    public BackendOptions withKvType(KvType kvType) {
+        return new BackendOptions(threads, kernels, kvType);
     }
 }

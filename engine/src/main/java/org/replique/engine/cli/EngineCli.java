@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** The engine's own commands, for use without the language server. */
 @Command(name = "replique", mixinStandardHelpOptions = true, version = "replique 0.1.0",
-        subcommands = {GenerateCommand.class, TokenizeCommand.class},
+        subcommands = {GenerateCommand.class, TokenizeCommand.class, BenchCommand.class},
         description = "Dialogue completion for screenplays and plays.")
 public final class EngineCli {
 

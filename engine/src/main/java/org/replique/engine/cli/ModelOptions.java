@@ -2,6 +2,7 @@ package org.replique.engine.cli;
 
 import java.nio.file.Path;
 import org.replique.engine.backend.BackendOptions;
+import org.replique.engine.backend.KvType;
 import org.replique.engine.model.EmbeddedModel;
 import picocli.CommandLine.Option;
 
@@ -20,6 +21,10 @@ public final class ModelOptions {
             description = "CPU kernels: auto, vector or scalar")
     String kernels;
 
+    @Option(names = "--kv-type", paramLabel = "TYPE", defaultValue = "f32",
+            description = "attention cache: f32 (default) or f16 (half the memory, rounds like llama.cpp's default)")
+    String kvType;
+
     @Option(names = "--context", paramLabel = "N", description = "context length in tokens (default: the model's, at most 4096)")
     int context;
 
@@ -32,7 +37,7 @@ public final class ModelOptions {
     }
 
     public BackendOptions backendOptions() {
-        return new BackendOptions(threads, kernels);
+        return new BackendOptions(threads, kernels, KvType.parse(kvType));
     }
 
     /** The context to allocate: the explicit value, else the model's, capped at Claire's 4096-token windows. */

@@ -4,10 +4,16 @@ import java.util.Optional;
 import org.replique.engine.backend.Backend;
 import org.replique.engine.backend.BackendOptions;
 import org.replique.engine.backend.BackendProvider;
+import org.replique.engine.kernel.Kernels;
 import org.replique.engine.kernel.ScalarKernels;
+import org.replique.engine.kernel.VectorKernels;
 import org.replique.engine.model.Model;
 
-/** The built-in CPU backend. */
+/**
+ * The built-in CPU backend. Kernels: {@code auto} (the default) takes the Vector API kernels when
+ * the JVM has them and the scalar ones otherwise; {@code vector} insists on them; {@code scalar}
+ * is the reference. Threads: one per physical core unless set.
+ */
 public final class CpuBackendProvider implements BackendProvider {
     @Override
     public String name() {
@@ -21,7 +27,34 @@ public final class CpuBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(Model model, BackendOptions options) {
-        ScalarKernels kernels = new ScalarKernels();
-        return new CpuBackend(model, kernels, "cpu, " + kernels.name() + " kernels, 1 thread");
+        Kernels kernels = kernels(options.kernels());
+        int threads = options.threads() > 0 ? options.threads() : CpuTopology.physicalCores();
+        String description = "cpu, " + kernels.name() + " kernels, " + threads + (threads == 1 ? " thread" : " threads")
+                + ", " + options.kvType().wireName() + " KV cache";
+        return new CpuBackend(model, kernels, threads, options.kvType(), description);
+    }
+
+    static Kernels kernels(String kind) {
+        return switch (kind == null ? "auto" : kind) {
+            case "auto" -> vectorKernelsRun() ? new VectorKernels() : new ScalarKernels();
+            case "vector" -> {
+                if (!vectorKernelsRun()) {
+                    throw new IllegalStateException("the vector kernels need the jdk.incubator.vector module "
+                            + "(--add-modules=jdk.incubator.vector) and vectors of at least 128 bits");
+                }
+                yield new VectorKernels();
+            }
+            case "scalar" -> new ScalarKernels();
+            default -> throw new IllegalArgumentException("unknown kernels '" + kind + "' (auto, vector or scalar)");
+        };
+    }
+
+    /** Whether the vector kernels can run: without the incubator module their class does not even load. */
+    private static boolean vectorKernelsRun() {
+        try {
+            return VectorKernels.isSupported();
+        } catch (LinkageError e) {
+            return false;
+        }
     }
 }

@@ -1,10 +1,12 @@
 package org.replique.engine.cpu;
 
 import org.replique.engine.backend.InferenceState;
+import org.replique.engine.backend.KvType;
+import org.replique.engine.kernel.PreparedInput;
 import org.replique.engine.model.ModelConfig;
 
 /**
- * One sequence on the CPU: the KV cache (F32, per layer) and the scratch buffers of a chunk.
+ * One sequence on the CPU: the KV cache (F32 or F16, per layer) and the scratch buffers of a chunk.
  *
  * <p>The cache is a ring of {@code slots} positions: position {@code p} lives in slot
  * {@code p % slots}. Without a sliding window, {@code slots} is the capacity and the ring never
@@ -15,23 +17,37 @@ final class CpuState implements InferenceState {
     final int capacity;
     final int slots;
     final int window;
-    final float[][] keys;
-    final float[][] values;
+    final KvCache kv;
     final Scratch scratch;
     private int length;
+    /**
+     * The oldest position whose slot still holds it. Writing position {@code p} overwrites
+     * position {@code p - slots}, and a chunk writes its slots layer by layer before its length
+     * is advanced, so a cancelled chunk may have overwritten positions below {@code length}.
+     */
+    private int oldestHeld;
 
     CpuState(ModelConfig c, int capacity, int chunk) {
+        this(c, capacity, chunk, KvType.F32, 1);
+    }
+
+    /** A state whose attention may run on {@code threads} threads at once (each has its own scores). */
+    CpuState(ModelConfig c, int capacity, int chunk, KvType kvType, int threads) {
         this.capacity = capacity;
         this.window = c.slidingWindow() > 0 && c.slidingWindow() < capacity ? c.slidingWindow() : 0;
         this.slots = window > 0 ? Math.min(capacity, window + chunk) : capacity;
-        this.keys = new float[c.layers()][slots * c.kvDim()];
-        this.values = new float[c.layers()][slots * c.kvDim()];
-        this.scratch = new Scratch(c, chunk, window > 0 ? window : capacity);
+        this.kv = new KvCache(kvType, c.layers(), slots, c.kvDim());
+        this.scratch = new Scratch(c, chunk, window > 0 ? window : capacity, threads);
     }
 
     @Override
     public int length() {
         return length;
+    }
+
+    /** Records that the K/V of positions {@code [length, length + count)} are about to be written. */
+    void willWrite(int count) {
+        oldestHeld = Math.max(oldestHeld, length + count - slots);
     }
 
     void advance(int count) {
@@ -48,17 +64,21 @@ final class CpuState implements InferenceState {
         if (newLength < 0 || newLength > length) {
             throw new IllegalArgumentException("cannot truncate " + length + " positions to " + newLength);
         }
-        // Positions below length - slots have been overwritten. The next token, at newLength,
-        // attends to [newLength - window + 1, newLength - 1]; all of them must still be present.
+        // The next token, at newLength, attends to [newLength - window + 1, newLength - 1]; all of
+        // them must still be held. Without a window the ring never wraps and oldestHeld stays 0.
         int oldestNeeded = window > 0 ? Math.max(0, newLength - window + 1) : 0;
-        int oldestPresent = Math.max(0, length - slots);
-        length = oldestNeeded >= oldestPresent ? newLength : 0;
+        if (oldestNeeded >= oldestHeld) {
+            length = newLength;
+        } else {
+            length = 0;
+            oldestHeld = 0;
+        }
         return length;
     }
 
     @Override
     public long memoryBytes() {
-        return 2L * keys.length * keys[0].length * Float.BYTES + scratch.bytes();
+        return kv.bytes() + scratch.bytes();
     }
 
     /** Activation buffers for a chunk of tokens, reused from call to call. */
@@ -72,10 +92,13 @@ final class CpuState implements InferenceState {
         final float[] projected;
         final float[] gate;
         final float[] up;
-        final float[] scores;
+        /** Attention scores, one array per compute thread. */
+        final float[][] scores;
         final float[] last;
+        /** Prepared activations, refilled at every layer instead of reallocated; see {@link Transformer}. */
+        final PreparedInput[] prepared = new PreparedInput[Transformer.PREPARED_SITES];
 
-        Scratch(ModelConfig c, int chunk, int span) {
+        Scratch(ModelConfig c, int chunk, int span, int threads) {
             int qDim = c.heads() * c.headDim();
             x = new float[chunk * c.dim()];
             xb = new float[chunk * c.dim()];
@@ -86,13 +109,13 @@ final class CpuState implements InferenceState {
             projected = new float[chunk * c.dim()];
             gate = new float[chunk * c.ffnDim()];
             up = new float[chunk * c.ffnDim()];
-            scores = new float[span];
+            scores = new float[threads][span];
             last = new float[c.dim()];
         }
 
         long bytes() {
             return 4L * (x.length + xb.length + q.length + k.length + v.length + attention.length + projected.length
-                    + gate.length + up.length + scores.length + last.length);
+                    + gate.length + up.length + (long) scores.length * scores[0].length + last.length);
         }
     }
 }

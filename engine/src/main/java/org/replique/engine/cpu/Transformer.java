@@ -13,17 +13,37 @@ import org.replique.engine.tensor.WeightMatrix;
  * in the paper: embedding → per layer (RMSNorm, Q/K/V, RoPE, grouped-query attention, output
  * projection + residual, RMSNorm, SwiGLU feed-forward + residual) → final norm → logits of the
  * last token only. The arithmetic of each step follows ggml's so that results match llama.cpp.
+ *
+ * <p>The multiplications and the attention heads are spread over the {@link ComputePool}; the
+ * cheap element-wise steps between them (norms, RoPE, residuals, activation quantization) run on
+ * the calling thread. A layer is four multiplication jobs (Q/K/V together, the output projection,
+ * gate/up with the activation, down) and one attention job.
  */
 final class Transformer {
+    /** Where activations are prepared: each site reuses its own {@link PreparedInput} from layer to layer. */
+    static final int PREPARED_SITES = 5;
+    private static final int ATTENTION_INPUT = 0;
+    private static final int ATTENTION_OUTPUT = 1;
+    private static final int FFN_INPUT = 2;
+    private static final int FFN_HIDDEN = 3;
+    private static final int FINAL = 4;
+
+    /** Below this many multiply-adds, attention runs on the calling thread: a job would cost more. */
+    private static final long PARALLEL_ATTENTION_WORK = 1 << 18;
+
     private final ModelConfig c;
     private final ModelWeights w;
     private final Kernels kernels;
+    private final ComputePool pool;
+    private final ParallelMatmul matmuls;
     private final RotaryEmbedding rope;
 
-    Transformer(ModelConfig config, ModelWeights weights, Kernels kernels) {
+    Transformer(ModelConfig config, ModelWeights weights, Kernels kernels, ComputePool pool) {
         this.c = config;
         this.w = weights;
         this.kernels = kernels;
+        this.pool = pool;
+        this.matmuls = new ParallelMatmul(pool, kernels);
         this.rope = new RotaryEmbedding(config.ropeDims(), config.headDim(), config.ropeTheta());
     }
 
@@ -34,10 +54,13 @@ final class Transformer {
         int qDim = c.heads() * c.headDim();
         int kvDim = c.kvDim();
         int start = state.length();
+        state.willWrite(n);
 
         for (int t = 0; t < n; t++) {
             w.tokenEmbedding().dequantizeRow(tokens[offset + t], s.x, t * dim);
         }
+        RotaryEmbedding.Angles[] angles = new RotaryEmbedding.Angles[n];
+        for (int t = 0; t < n; t++) angles[t] = rope.angles(start + t);
 
         for (int l = 0; l < c.layers(); l++) {
             cancel.check();
@@ -45,27 +68,25 @@ final class Transformer {
 
             // Attention block.
             for (int t = 0; t < n; t++) rmsnorm(s.xb, t * dim, s.x, t * dim, layer.attentionNorm(), dim, c.rmsEps());
-            matmul(layer.wq(), s.xb, n, s.q);
-            matmul(layer.wk(), s.xb, n, s.k);
-            matmul(layer.wv(), s.xb, n, s.v);
+            PreparedInput xq = prepare(s, ATTENTION_INPUT, layer.wq(), s.xb, n);
+            PreparedInput xk = reuse(xq, layer.wq(), layer.wk(), s.xb, n);
+            PreparedInput xv = reuse(xq, layer.wq(), layer.wv(), s.xb, n);
+            matmuls.multiply(new WeightMatrix[] {layer.wq(), layer.wk(), layer.wv()},
+                    new PreparedInput[] {xq, xk, xv}, new float[][] {s.q, s.k, s.v});
             for (int t = 0; t < n; t++) {
-                int pos = start + t;
-                rope.apply(s.q, t * qDim, c.heads(), pos);
-                rope.apply(s.k, t * kvDim, c.kvHeads(), pos);
-                int slot = (pos % state.slots) * kvDim;
-                System.arraycopy(s.k, t * kvDim, state.keys[l], slot, kvDim);
-                System.arraycopy(s.v, t * kvDim, state.values[l], slot, kvDim);
+                rope.apply(kernels, s.q, t * qDim, c.heads(), angles[t]);
+                rope.apply(kernels, s.k, t * kvDim, c.kvHeads(), angles[t]);
+                state.kv.store(l, (start + t) % state.slots, s.k, t * kvDim, s.v, t * kvDim);
             }
             attend(state, l, start, n);
-            matmul(layer.wo(), s.attention, n, s.projected);
+            matmuls.multiply(layer.wo(), prepare(s, ATTENTION_OUTPUT, layer.wo(), s.attention, n), s.projected);
             for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
 
             // Feed-forward block: down(silu(gate(x)) ⊙ up(x)).
             for (int t = 0; t < n; t++) rmsnorm(s.xb, t * dim, s.x, t * dim, layer.ffnNorm(), dim, c.rmsEps());
-            matmul(layer.wGate(), s.xb, n, s.gate);
-            matmul(layer.wUp(), s.xb, n, s.up);
-            swiglu(s.gate, s.up, n * c.ffnDim());
-            matmul(layer.wDown(), s.gate, n, s.projected);
+            PreparedInput xGate = prepare(s, FFN_INPUT, layer.wGate(), s.xb, n);
+            matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), reuse(xGate, layer.wGate(), layer.wUp(), s.xb, n), s.gate, s.up);
+            matmuls.multiply(layer.wDown(), prepare(s, FFN_HIDDEN, layer.wDown(), s.gate, n), s.projected);
             for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
         }
         cancel.check();
@@ -75,32 +96,57 @@ final class Transformer {
         }
         rmsnorm(s.last, 0, s.x, (n - 1) * dim, w.outputNorm(), dim, c.rmsEps());
         float[] logits = new float[c.vocabSize()];
-        matmul(w.output(), s.last, 1, logits);
+        matmuls.multiply(w.output(), prepare(s, FINAL, w.output(), s.last, 1), logits);
         return logits;
     }
 
-    /** Causal (and, when set, sliding-window) attention of every new token over the cache. */
+    /** {@code x} prepared for {@code weights}, in the state's reusable input for {@code site}. */
+    private PreparedInput prepare(CpuState.Scratch s, int site, WeightMatrix weights, float[] x, int n) {
+        PreparedInput p = kernels.prepare(weights, x, n, s.prepared[site]);
+        s.prepared[site] = p;
+        return p;
+    }
+
+    /**
+     * {@code prepared} (made from {@code x} for {@code first}) when {@code other} takes its
+     * activations in the same form, else {@code x} prepared for {@code other}: Q, K and V, or gate
+     * and up, usually share one conversion.
+     */
+    private PreparedInput reuse(PreparedInput prepared, WeightMatrix first, WeightMatrix other, float[] x, int n) {
+        boolean same = PreparedInput.Format.forWeights(first.type()) == PreparedInput.Format.forWeights(other.type())
+                && first.cols() == other.cols();
+        return same ? prepared : kernels.prepare(other, x, n);
+    }
+
+    /** Causal (and, when set, sliding-window) attention of every new token over the cache, one task per head. */
     private void attend(CpuState state, int layer, int start, int n) {
         CpuState.Scratch s = state.scratch;
+        int heads = c.heads();
         int headDim = c.headDim();
-        int qDim = c.heads() * headDim;
+        int qDim = heads * headDim;
         float scale = 1.0f / (float) Math.sqrt(headDim);
-        for (int t = 0; t < n; t++) {
+        long work = 0;
+        for (int t = 0; t < n; t++) work += (long) span(state, start + t) * qDim;
+        ComputePool.Task task = (index, worker) -> {
+            int t = index / heads;
+            int h = index % heads;
             int pos = start + t;
-            int first = state.window > 0 ? Math.max(0, pos - state.window + 1) : 0;
-            int length = pos - first + 1;
-            for (int h = 0; h < c.heads(); h++) {
-                int kvHead = h / c.groupSize();
-                kernels.attention(s.q, t * qDim + h * headDim, state.keys[layer], state.values[layer],
-                        kvHead * headDim, c.kvDim(), state.slots, first % state.slots, length, headDim, scale,
-                        s.scores, s.attention, t * qDim + h * headDim);
-            }
+            int length = span(state, pos);
+            int first = pos - length + 1;
+            state.kv.attend(kernels, layer, s.q, t * qDim + h * headDim, (h / c.groupSize()) * headDim,
+                    first % state.slots, length, headDim, scale, s.scores[worker], s.attention, t * qDim + h * headDim);
+        };
+        if (work < PARALLEL_ATTENTION_WORK) {
+            for (int i = 0; i < n * heads; i++) task.run(i, 0);
+        } else {
+            pool.run(n * heads, task);
         }
     }
 
-    private void matmul(WeightMatrix weights, float[] x, int rows, float[] out) {
-        PreparedInput input = kernels.prepare(weights, x, rows);
-        kernels.matmul(weights, input, out);
+    /** How many positions the token at {@code pos} attends to: all before it, or the window's. */
+    private static int span(CpuState state, int pos) {
+        int first = state.window > 0 ? Math.max(0, pos - state.window + 1) : 0;
+        return pos - first + 1;
     }
 
     /**
@@ -116,14 +162,6 @@ final class Transformer {
         float scale = 1.0f / (float) Math.sqrt(mean + eps);
         for (int i = 0; i < dim; i++) {
             out[outOffset + i] = (x[xOffset + i] * scale) * weight[i];
-        }
-    }
-
-    /** {@code gate[i] = silu(gate[i]) · up[i]} with {@code silu(x) = x / (1 + e^-x)}. */
-    static void swiglu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
-            float g = gate[i];
-            gate[i] = (float) (g / (1.0f + (float) Math.exp(-g))) * up[i];
         }
     }
 }

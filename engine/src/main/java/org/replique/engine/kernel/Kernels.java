@@ -5,7 +5,8 @@ import org.replique.engine.tensor.WeightMatrix;
 /**
  * The arithmetic the forward pass needs from a CPU implementation. Implementations must agree
  * with {@link ScalarKernels}, the plain reference, to float rounding: the forward pass and its
- * exactness tests do not depend on which one runs.
+ * exactness tests do not depend on which one runs. Every method may be called from several
+ * threads at once on disjoint outputs.
  */
 public interface Kernels {
 
@@ -18,9 +19,33 @@ public interface Kernels {
      */
     void matmul(WeightMatrix w, PreparedInput x, float[] out);
 
+    /**
+     * Like {@link #matmul(WeightMatrix, PreparedInput, float[])} for the weight rows
+     * {@code rowStart ≤ r < rowEnd} only; other elements of {@code out} are left alone. This is
+     * the unit of work the thread pool splits a multiplication into. The default computes every
+     * row into a temporary array: implementations override it.
+     */
+    default void matmul(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+        int rows = w.rows();
+        float[] all = new float[x.rows() * rows];
+        matmul(w, x, all);
+        for (int t = 0; t < x.rows(); t++) {
+            System.arraycopy(all, t * rows + rowStart, out, t * rows + rowStart, rowEnd - rowStart);
+        }
+    }
+
     /** Converts activations for multiplication with {@code w}. */
     default PreparedInput prepare(WeightMatrix w, float[] x, int rows) {
         return PreparedInput.of(PreparedInput.Format.forWeights(w.type()), x, rows, w.cols());
+    }
+
+    /**
+     * Like {@link #prepare(WeightMatrix, float[], int)}, possibly refilling {@code reuse} (an
+     * earlier result the caller is done with, or null) instead of allocating. The default ignores
+     * {@code reuse}.
+     */
+    default PreparedInput prepare(WeightMatrix w, float[] x, int rows, PreparedInput reuse) {
+        return prepare(w, x, rows);
     }
 
     /**
@@ -32,4 +57,28 @@ public interface Kernels {
      */
     void attention(float[] q, int qOffset, float[] keys, float[] values, int headOffset, int stride, int slots,
                    int firstSlot, int length, int headDim, float scale, float[] scores, float[] out, int outOffset);
+
+    /**
+     * {@link #attention(float[], int, float[], float[], int, int, int, int, int, int, float, float[], float[], int)
+     * Attention} over a cache held as F16 bits. As ggml does with an F16 cache, the query is
+     * rounded to F16 for the q·k products and the softmax weights are rounded to F16 for the
+     * weighted sum of values. The default is the reference's.
+     */
+    default void attention(float[] q, int qOffset, short[] keys, short[] values, int headOffset, int stride, int slots,
+                           int firstSlot, int length, int headDim, float scale, float[] scores, float[] out,
+                           int outOffset) {
+        ScalarKernels.attentionF16(q, qOffset, keys, values, headOffset, stride, slots, firstSlot, length, headDim,
+                scale, scores, out, outOffset);
+    }
+
+    /**
+     * Rotates {@code heads} consecutive heads of {@code headDim} floats from {@code offset}: each
+     * adjacent pair {@code (2i, 2i+1)} with {@code 2i < ropeDims} becomes
+     * {@code (a·cos − b·sin, a·sin + b·cos)}. {@code cos} and {@code sin} hold each angle twice
+     * (element {@code 2i} and {@code 2i+1} are the pair's), {@code ropeDims} elements each. The
+     * default is the reference's.
+     */
+    default void rope(float[] v, int offset, int heads, int headDim, int ropeDims, float[] cos, float[] sin) {
+        ScalarKernels.ropeHeads(v, offset, heads, headDim, ropeDims, cos, sin);
+    }
 }

@@ -9,17 +9,28 @@ import org.replique.engine.tensor.Blocks;
  * rounded to F16 and BF16, Q8_0 and Q4_0 weights take activations quantized to Q8_0 blocks
  * (int8 values with an f16-rounded scale per 32). Doing the same is what makes our logits match
  * llama.cpp's on quantized files, and the integer dot products are also the fast path.
+ *
+ * <p>An instance can be refilled with new activations ({@link #of(Format, float[], int, int,
+ * PreparedInput)}), reusing its arrays: the forward pass prepares several inputs per layer and
+ * token, and allocating them each time would make the Java heap grow for nothing. The arrays may
+ * therefore be longer than {@code rows × cols}.
  */
 public final class PreparedInput {
-    private final Format format;
-    private final int rows;
-    private final int cols;
+    private Format format;
+    private int rows;
+    private int cols;
     /** F32 / F16 / BF16 formats: the (rounded) values, rows × cols. */
-    final float[] values;
+    float[] values;
     /** Q8 format: int8 quants, rows × cols. */
-    final byte[] quants;
+    byte[] quants;
     /** Q8 format: one scale per block of 32, rows × cols/32. */
-    final float[] scales;
+    float[] scales;
+    /** Derived on first use by the vector kernels, valid for {@link #groupedLanes} lanes (0: not yet). */
+    private float[] grouped;
+    private volatile int groupedLanes;
+    /** Derived on first use by the vector kernels, valid for {@link #paddedStride} (0: not yet). */
+    private float[] padded;
+    private volatile int paddedStride;
 
     /** The activation formats. */
     public enum Format {
@@ -36,24 +47,35 @@ public final class PreparedInput {
         }
     }
 
-    private PreparedInput(Format format, int rows, int cols) {
-        this.format = format;
-        this.rows = rows;
-        this.cols = cols;
-        if (format == Format.Q8) {
-            this.values = null;
-            this.quants = new byte[rows * cols];
-            this.scales = new float[rows * cols / 32];
-        } else {
-            this.values = new float[rows * cols];
-            this.quants = null;
-            this.scales = null;
-        }
-    }
+    private PreparedInput() {}
 
     /** Converts {@code rows} rows of {@code cols} floats from {@code x}. */
     public static PreparedInput of(Format format, float[] x, int rows, int cols) {
-        PreparedInput p = new PreparedInput(format, rows, cols);
+        return of(format, x, rows, cols, null);
+    }
+
+    /**
+     * Like {@link #of(Format, float[], int, int)}, refilling {@code reuse} (when not null) instead
+     * of allocating: the result is {@code reuse} itself, whose earlier contents are gone. The
+     * caller must be done with them, on every thread.
+     */
+    public static PreparedInput of(Format format, float[] x, int rows, int cols, PreparedInput reuse) {
+        if (format == Format.Q8 && cols % 32 != 0) {
+            throw new IllegalArgumentException(cols + " columns is not a whole number of Q8 blocks");
+        }
+        PreparedInput p = reuse != null ? reuse : new PreparedInput();
+        p.format = format;
+        p.rows = rows;
+        p.cols = cols;
+        p.groupedLanes = 0;
+        p.paddedStride = 0;
+        int n = rows * cols;
+        if (format == Format.Q8) {
+            if (p.quants == null || p.quants.length < n) p.quants = new byte[n];
+            if (p.scales == null || p.scales.length < n / 32) p.scales = new float[n / 32];
+        } else if (p.values == null || p.values.length < n) {
+            p.values = new float[n];
+        }
         p.fill(x);
         return p;
     }
@@ -70,16 +92,83 @@ public final class PreparedInput {
         return cols;
     }
 
+    /** F32/F16/BF16 formats: the values, row after row (at least {@code rows × cols} of them). */
     public float[] values() {
         return values;
     }
 
+    /** Q8 format: the int8 quants, row after row (at least {@code rows × cols} of them). */
     public byte[] quants() {
         return quants;
     }
 
+    /** Q8 format: the scale of each block of 32 quants. */
     public float[] scales() {
         return scales;
+    }
+
+    /**
+     * Q8 format: the quants as floats, reordered within each block of 32 for kernels that keep
+     * ggml's eight lanes of four neighbouring products in vectors of {@code lanes} (8 or 4)
+     * lanes: quant {@code 4g + k} (group g, k = 0..3) goes to
+     * {@code (g / lanes)·4·lanes + k·lanes + g % lanes}, so that one vector load gives the k-th
+     * quant of {@code lanes} consecutive groups. Computed once per fill; safe to call from several
+     * threads.
+     */
+    float[] groupedQuants(int lanes) {
+        if (groupedLanes != lanes) {
+            synchronized (this) {
+                if (groupedLanes != lanes) {
+                    int n = rows * cols;
+                    if (grouped == null || grouped.length < n) grouped = new float[n];
+                    for (int block = 0; block < n; block += 32) {
+                        for (int g = 0; g < 8; g++) {
+                            for (int k = 0; k < 4; k++) {
+                                grouped[block + (g / lanes) * 4 * lanes + k * lanes + g % lanes] = quants[block + 4 * g + k];
+                            }
+                        }
+                    }
+                    groupedLanes = lanes;
+                }
+            }
+        }
+        return grouped;
+    }
+
+    /**
+     * The activations as floats, each row padded with zeros to {@code stride ≥ cols} floats: the
+     * values for F32/F16/BF16, {@code d·q} (exact in float) for Q8. Computed once per fill and
+     * stride; safe to call from several threads.
+     */
+    float[] paddedFloats(int stride) {
+        if (paddedStride != stride) {
+            synchronized (this) {
+                if (paddedStride != stride) {
+                    fillPadded(stride);
+                    paddedStride = stride;
+                }
+            }
+        }
+        return padded;
+    }
+
+    private void fillPadded(int stride) {
+        if (stride < cols) throw new IllegalArgumentException("stride " + stride + " < " + cols + " columns");
+        if (format != Format.Q8 && stride == cols) {
+            padded = values;
+            return;
+        }
+        if (padded == null || padded == values || padded.length < rows * stride) padded = new float[rows * stride];
+        for (int t = 0; t < rows; t++) {
+            int in = t * cols;
+            int out = t * stride;
+            if (format == Format.Q8) {
+                for (int c = 0; c < cols; c++) padded[out + c] = scales[(in + c) / 32] * quants[in + c];
+            } else {
+                System.arraycopy(values, in, padded, out, cols);
+            }
+            java.util.Arrays.fill(padded, out + cols, out + stride, 0f);
+        }
     }
 
     private void fill(float[] x) {

@@ -7,8 +7,10 @@ import org.replique.engine.tensor.WeightMatrix;
 
 /**
  * The reference kernels: plain loops that follow ggml's arithmetic (float accumulation, integer
- * dot products per Q8_0 block, softmax sum in double). Every faster implementation is tested
- * against this one.
+ * dot products per Q8_0 block, softmax sum in double). Q8_0 follows ggml's x86 kernels operation
+ * for operation, so that Q8_0 products round exactly as llama.cpp's do (quantized activations
+ * turn the smallest rounding difference into a different quant now and then, which then shows in
+ * the logits). Every faster implementation is tested against this one.
  */
 public final class ScalarKernels implements Kernels {
 
@@ -18,10 +20,20 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public PreparedInput prepare(WeightMatrix w, float[] x, int rows, PreparedInput reuse) {
+        return PreparedInput.of(PreparedInput.Format.forWeights(w.type()), x, rows, w.cols(), reuse);
+    }
+
+    @Override
     public void matmul(WeightMatrix w, PreparedInput x, float[] out) {
+        matmul(w, x, out, 0, w.rows());
+    }
+
+    @Override
+    public void matmul(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
         int rows = w.rows();
         for (int t = 0; t < x.rows(); t++) {
-            for (int r = 0; r < rows; r++) {
+            for (int r = rowStart; r < rowEnd; r++) {
                 out[t * rows + r] = dot(w, r, x, t);
             }
         }
@@ -52,17 +64,23 @@ public final class ScalarKernels implements Kernels {
                 return sum;
             }
             case Q8_0 -> {
-                float sum = 0;
+                // ggml's x86 Q8_0 dot product, operation for operation: eight lanes each hold the
+                // exact integer sum of four neighbouring products of a block, scaled by
+                // d_w·d_x and accumulated with a fused multiply-add, then summed pairwise.
+                float[] lanes = new float[8];
                 int so = xo / 32;
                 for (int b = 0; b < cols / 32; b++) {
                     long block = base + 34L * b;
-                    int sumi = 0;
-                    for (int j = 0; j < 32; j++) {
-                        sumi += data.get(ValueLayout.JAVA_BYTE, block + 2 + j) * x.quants[xo + 32 * b + j];
+                    float d = Blocks.f16(data, block) * x.scales[so + b];
+                    for (int lane = 0; lane < 8; lane++) {
+                        int sumi = 0;
+                        for (int j = 4 * lane; j < 4 * lane + 4; j++) {
+                            sumi += data.get(ValueLayout.JAVA_BYTE, block + 2 + j) * x.quants[xo + 32 * b + j];
+                        }
+                        lanes[lane] = Math.fma(d, (float) sumi, lanes[lane]);
                     }
-                    sum += sumi * (Blocks.f16(data, block) * x.scales[so + b]);
                 }
-                return sum;
+                return sumOf8(lanes);
             }
             case Q4_0 -> {
                 float sum = 0;
@@ -83,18 +101,67 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    /** ggml's {@code hsum_float_8}: the high half added to the low half, then pairs, then the last two. */
+    static float sumOf8(float[] lanes) {
+        float r0 = lanes[4] + lanes[0];
+        float r1 = lanes[5] + lanes[1];
+        float r2 = lanes[6] + lanes[2];
+        float r3 = lanes[7] + lanes[3];
+        return (r0 + r2) + (r1 + r3);
+    }
+
     @Override
     public void attention(float[] q, int qOffset, float[] keys, float[] values, int headOffset, int stride, int slots,
                           int firstSlot, int length, int headDim, float scale, float[] scores, float[] out, int outOffset) {
-        float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < length; i++) {
             int k = ((firstSlot + i) % slots) * stride + headOffset;
             float s = 0;
             for (int d = 0; d < headDim; d++) s += q[qOffset + d] * keys[k + d];
-            s *= scale;
-            scores[i] = s;
-            max = Math.max(max, s);
+            scores[i] = s * scale;
         }
+        softmax(scores, length);
+        java.util.Arrays.fill(out, outOffset, outOffset + headDim, 0f);
+        for (int i = 0; i < length; i++) {
+            float p = scores[i];
+            int v = ((firstSlot + i) % slots) * stride + headOffset;
+            for (int d = 0; d < headDim; d++) out[outOffset + d] += p * values[v + d];
+        }
+    }
+
+    @Override
+    public void attention(float[] q, int qOffset, short[] keys, short[] values, int headOffset, int stride, int slots,
+                          int firstSlot, int length, int headDim, float scale, float[] scores, float[] out, int outOffset) {
+        attentionF16(q, qOffset, keys, values, headOffset, stride, slots, firstSlot, length, headDim, scale, scores, out,
+                outOffset);
+    }
+
+    static void attentionF16(float[] q, int qOffset, short[] keys, short[] values, int headOffset, int stride,
+                             int slots, int firstSlot, int length, int headDim, float scale, float[] scores,
+                             float[] out, int outOffset) {
+        for (int i = 0; i < length; i++) {
+            int k = ((firstSlot + i) % slots) * stride + headOffset;
+            float s = 0;
+            for (int d = 0; d < headDim; d++) {
+                s += roundToF16(q[qOffset + d]) * Float.float16ToFloat(keys[k + d]);
+            }
+            scores[i] = s * scale;
+        }
+        softmax(scores, length);
+        java.util.Arrays.fill(out, outOffset, outOffset + headDim, 0f);
+        for (int i = 0; i < length; i++) {
+            float p = roundToF16(scores[i]);
+            int v = ((firstSlot + i) % slots) * stride + headOffset;
+            for (int d = 0; d < headDim; d++) out[outOffset + d] += p * Float.float16ToFloat(values[v + d]);
+        }
+    }
+
+    /**
+     * In place: {@code scores[i] = e^(scores[i] − max) / Σ e^(…)}, the exponentials in float and
+     * their sum in double, as ggml's soft_max does.
+     */
+    static void softmax(float[] scores, int length) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < length; i++) max = Math.max(max, scores[i]);
         double sum = 0;
         for (int i = 0; i < length; i++) {
             float e = (float) Math.exp(scores[i] - max);
@@ -102,11 +169,27 @@ public final class ScalarKernels implements Kernels {
             sum += e;
         }
         float inv = (float) (1.0 / sum);
-        java.util.Arrays.fill(out, outOffset, outOffset + headDim, 0f);
-        for (int i = 0; i < length; i++) {
-            float p = scores[i] * inv;
-            int v = ((firstSlot + i) % slots) * stride + headOffset;
-            for (int d = 0; d < headDim; d++) out[outOffset + d] += p * values[v + d];
+        for (int i = 0; i < length; i++) scores[i] *= inv;
+    }
+
+    static float roundToF16(float value) {
+        return Float.float16ToFloat(Float.floatToFloat16(value));
+    }
+
+    @Override
+    public void rope(float[] v, int offset, int heads, int headDim, int ropeDims, float[] cos, float[] sin) {
+        ropeHeads(v, offset, heads, headDim, ropeDims, cos, sin);
+    }
+
+    static void ropeHeads(float[] v, int offset, int heads, int headDim, int ropeDims, float[] cos, float[] sin) {
+        for (int h = 0; h < heads; h++) {
+            int base = offset + h * headDim;
+            for (int i = 0; i < ropeDims; i += 2) {
+                float a = v[base + i];
+                float b = v[base + i + 1];
+                v[base + i] = a * cos[i] - b * sin[i];
+                v[base + i + 1] = a * sin[i] + b * cos[i];
+            }
         }
     }
 }

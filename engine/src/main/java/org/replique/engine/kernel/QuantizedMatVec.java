@@ -1,0 +1,208 @@
+package org.replique.engine.kernel;
+
+import static org.replique.engine.kernel.VectorShapes.B;
+import static org.replique.engine.kernel.VectorShapes.F;
+import static org.replique.engine.kernel.VectorShapes.GB;
+import static org.replique.engine.kernel.VectorShapes.GF;
+import static org.replique.engine.kernel.VectorShapes.GROUP_VECTORS;
+import static org.replique.engine.kernel.VectorShapes.L;
+import static org.replique.engine.kernel.VectorShapes.LE;
+import static org.replique.engine.kernel.VectorShapes.PARTS;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import org.replique.engine.gguf.GgmlType;
+import org.replique.engine.tensor.Blocks;
+import org.replique.engine.tensor.WeightMatrix;
+
+/**
+ * Q8_0 and Q4_0 weights times a few Q8-quantized activation rows, read straight from the
+ * mapping: the decode path, where every weight is read once per token.
+ *
+ * <p>Q8_0 ({@link #dotQ8_0}) reproduces ggml's x86 arithmetic to the bit. Q4_0, where arithmetic
+ * rather than memory is the limit: the activations come with their block scale already applied
+ * ({@code d_x · q_x}, exact in float), which saves a multiplication per block; the products
+ * {@code (q_w − 8) · d_x·q_x} are still exact, only the sums round.
+ *
+ * <p>Rows are taken two at a time from the two halves of the range, in one loop: two independent
+ * streams through memory whose cache misses overlap (a single stream leaves the core waiting at
+ * every page boundary, where the hardware prefetcher stops). A row's arithmetic does not depend
+ * on its partner, so results do not depend on how rows are split between threads.
+ */
+final class QuantizedMatVec {
+    private QuantizedMatVec() {}
+
+    /** Rows {@code [rowStart, rowEnd)} of {@code w} (Q8_0 or Q4_0) times every row of {@code x}. */
+    static void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+        MemorySegment data = w.data();
+        long rowBytes = w.rowBytes();
+        int rows = w.rows();
+        int cols = w.cols();
+        int blocks = cols / 32;
+        if (w.type() == GgmlType.Q8_0) {
+            float[] xq = x.groupedQuants(GF.length());
+            float[] xs = x.scales;
+            // Tokens in the inner loop: a second token finds the two rows in the L1 cache.
+            int half = (rowEnd - rowStart) / 2;
+            for (int i = 0; i < half; i++) {
+                int r = rowStart + i;
+                for (int t = 0; t < x.rows(); t++) {
+                    dotQ8_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xq, t * cols, xs, t * blocks, out,
+                            t * rows + r, t * rows + r + half);
+                }
+            }
+            for (int r = rowStart + 2 * half; r < rowEnd; r++) {
+                for (int t = 0; t < x.rows(); t++) {
+                    out[t * rows + r] = dotQ8_0(data, r * rowBytes, blocks, xq, t * cols, xs, t * blocks);
+                }
+            }
+        } else {
+            float[] xd = x.paddedFloats(cols);
+            int half = (rowEnd - rowStart) / 2;
+            for (int i = 0; i < half; i++) {
+                int r = rowStart + i;
+                for (int t = 0; t < x.rows(); t++) {
+                    dotQ4_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xd, t * cols, out, t * rows + r,
+                            t * rows + r + half);
+                }
+            }
+            for (int r = rowStart + 2 * half; r < rowEnd; r++) {
+                for (int t = 0; t < x.rows(); t++) {
+                    out[t * rows + r] = dotQ4_0(data, r * rowBytes, blocks, xd, t * cols);
+                }
+            }
+        }
+    }
+
+    /**
+     * One Q8_0 row ({@code f16 d | int8 q[32]} blocks from {@code base}) times one activation row
+     * ({@code xg}: the quants as {@link PreparedInput#groupedQuants grouped} floats), with ggml's
+     * x86 arithmetic: eight lanes each hold the exact sum of four neighbouring products of a
+     * block, accumulate {@code d_w·d_x} times it with a fused multiply-add, and are summed at the
+     * end in ggml's order. The result is the reference's to the bit, whatever the vector width.
+     */
+    static float dotQ8_0(MemorySegment w, long base, int blocks, float[] xg, int xo, float[] xs, int so) {
+        FloatVector low = FloatVector.zero(GF);
+        FloatVector high = FloatVector.zero(GF);
+        for (int b = 0; b < blocks; b++) {
+            long block = base + 34L * b;
+            int xb = xo + 32 * b;
+            FloatVector d = FloatVector.broadcast(GF, Blocks.f16(w, block) * xs[so + b]);
+            low = groupSums(w, block + 2, xg, xb).fma(d, low);
+            if (GROUP_VECTORS == 2) {
+                high = groupSums(w, block + 2 + 16, xg, xb + 16).fma(d, high);
+            }
+        }
+        float[] lanes = new float[8];
+        low.intoArray(lanes, 0);
+        if (GROUP_VECTORS == 2) high.intoArray(lanes, 4);
+        return ScalarKernels.sumOf8(lanes);
+    }
+
+    /** {@link #dotQ8_0} of two rows at once, into {@code out[o1]} and {@code out[o2]}. */
+    static void dotQ8_0x2(MemorySegment w, long base1, long base2, int blocks, float[] xg, int xo, float[] xs, int so,
+                          float[] out, int o1, int o2) {
+        FloatVector low1 = FloatVector.zero(GF);
+        FloatVector high1 = FloatVector.zero(GF);
+        FloatVector low2 = FloatVector.zero(GF);
+        FloatVector high2 = FloatVector.zero(GF);
+        for (int b = 0; b < blocks; b++) {
+            long block1 = base1 + 34L * b;
+            long block2 = base2 + 34L * b;
+            int xb = xo + 32 * b;
+            float dx = xs[so + b];
+            FloatVector d1 = FloatVector.broadcast(GF, Blocks.f16(w, block1) * dx);
+            FloatVector d2 = FloatVector.broadcast(GF, Blocks.f16(w, block2) * dx);
+            low1 = groupSums(w, block1 + 2, xg, xb).fma(d1, low1);
+            low2 = groupSums(w, block2 + 2, xg, xb).fma(d2, low2);
+            if (GROUP_VECTORS == 2) {
+                high1 = groupSums(w, block1 + 2 + 16, xg, xb + 16).fma(d1, high1);
+                high2 = groupSums(w, block2 + 2 + 16, xg, xb + 16).fma(d2, high2);
+            }
+        }
+        float[] lanes = new float[8];
+        low1.intoArray(lanes, 0);
+        if (GROUP_VECTORS == 2) high1.intoArray(lanes, 4);
+        out[o1] = ScalarKernels.sumOf8(lanes);
+        low2.intoArray(lanes, 0);
+        if (GROUP_VECTORS == 2) high2.intoArray(lanes, 4);
+        out[o2] = ScalarKernels.sumOf8(lanes);
+    }
+
+    /**
+     * For {@code GF.length()} consecutive groups of four quants from {@code at}: the sums
+     * {@code Σ_k q_w[4g+k]·q_x[4g+k]}. Each int lane holds a group's four weight bytes; shifting
+     * each byte to the top and back sign-extends it.
+     */
+    private static FloatVector groupSums(MemorySegment w, long at, float[] xg, int xo) {
+        IntVector q = ByteVector.fromMemorySegment(GB, w, at, LE).reinterpretAsInts();
+        int n = GF.length();
+        FloatVector w0 = (FloatVector) q.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
+                .convert(VectorOperators.I2F, 0);
+        FloatVector w1 = (FloatVector) q.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
+                .convert(VectorOperators.I2F, 0);
+        FloatVector w2 = (FloatVector) q.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
+                .convert(VectorOperators.I2F, 0);
+        FloatVector w3 = (FloatVector) q.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0);
+        FloatVector s = w0.mul(FloatVector.fromArray(GF, xg, xo));
+        s = w1.fma(FloatVector.fromArray(GF, xg, xo + n), s);
+        s = w2.fma(FloatVector.fromArray(GF, xg, xo + 2 * n), s);
+        return w3.fma(FloatVector.fromArray(GF, xg, xo + 3 * n), s);
+    }
+
+    /**
+     * One Q4_0 row ({@code f16 d | u8 qs[16]} blocks: low nibbles are weights 0..15, high nibbles
+     * 16..31, both offset by 8) times one row of scaled activations {@code xd}.
+     */
+    static float dotQ4_0(MemorySegment w, long base, int blocks, float[] xd, int xo) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long block = base + 18L * b;
+            acc = blockQ4_0(w, block, xd, xo + 32 * b).fma(scale(w, block), acc);
+        }
+        return VectorShapes.sum(acc);
+    }
+
+    /** {@link #dotQ4_0} of two rows at once, into {@code out[o1]} and {@code out[o2]}. */
+    static void dotQ4_0x2(MemorySegment w, long base1, long base2, int blocks, float[] xd, int xo, float[] out, int o1,
+                          int o2) {
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long block1 = base1 + 18L * b;
+            long block2 = base2 + 18L * b;
+            int xb = xo + 32 * b;
+            acc1 = blockQ4_0(w, block1, xd, xb).fma(scale(w, block1), acc1);
+            acc2 = blockQ4_0(w, block2, xd, xb).fma(scale(w, block2), acc2);
+        }
+        out[o1] = VectorShapes.sum(acc1);
+        out[o2] = VectorShapes.sum(acc2);
+    }
+
+    /** {@code Σ (q_w − 8)·x} of one Q4_0 block in lanes. */
+    private static FloatVector blockQ4_0(MemorySegment w, long block, float[] xq, int xb) {
+        FloatVector sum = FloatVector.zero(F);
+        for (int h = 0; h < 16; h += B.length()) {
+            ByteVector packed = ByteVector.fromMemorySegment(B, w, block + 2 + h, LE);
+            ByteVector low = packed.and((byte) 0x0f).sub((byte) 8);
+            // Bytes have no shift instruction on x86: shift the 16-bit pairs, then mask.
+            ByteVector high = packed.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4)
+                    .reinterpretAsBytes().and((byte) 0x0f).sub((byte) 8);
+            for (int p = 0; p < PARTS; p++) {
+                FloatVector lowWeights = (FloatVector) low.convertShape(VectorOperators.B2F, F, p);
+                FloatVector highWeights = (FloatVector) high.convertShape(VectorOperators.B2F, F, p);
+                sum = lowWeights.fma(FloatVector.fromArray(F, xq, xb + h + p * L), sum);
+                sum = highWeights.fma(FloatVector.fromArray(F, xq, xb + 16 + h + p * L), sum);
+            }
+        }
+        return sum;
+    }
+
+    /** The block's {@code d_w}, in every lane. */
+    private static FloatVector scale(MemorySegment w, long block) {
+        return FloatVector.broadcast(F, Blocks.f16(w, block));
+    }
+}

@@ -1,0 +1,98 @@
+package org.replique.engine.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.replique.engine.gguf.GgmlType;
+import org.replique.engine.tensor.WeightMatrix;
+
+/**
+ * The vector matmul against the scalar reference, for every weight type, on shapes that reach
+ * every path: decode rows (batch 1–3) and the tiled kernels (batch ≥ 4, whole and partial groups
+ * of four tokens, partial panels of rows, several column passes, rows that are not a whole number
+ * of vectors). Q8_0 must agree to the bit (both follow ggml's arithmetic); the other types to
+ * float rounding of the sums.
+ */
+class MatmulCrossTest {
+    private static final Kernels SCALAR = new ScalarKernels();
+    private static final Kernels VECTOR = new VectorKernels();
+
+    static Stream<Arguments> cases() {
+        List<Arguments> all = new ArrayList<>();
+        int[] batches = {1, 2, 3, 4, 5, 7, 8, 9};
+        for (GgmlType type : GgmlType.values()) {
+            int[] colsList = type.blockSize() == 32 ? new int[] {32, 96, 544, 1184} : new int[] {7, 40, 172, 544, 1030};
+            for (int cols : colsList) {
+                for (int rows : new int[] {1, 3, 5, 17}) {
+                    for (int batch : batches) {
+                        all.add(Arguments.of(type, rows, cols, batch));
+                    }
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}×{2}, batch {3}")
+    @MethodSource("cases")
+    void agreesWithTheReference(GgmlType type, int rows, int cols, int batch) {
+        long seed = 31L * rows + 7L * cols + batch + type.ordinal();
+        WeightMatrix w = RandomWeights.matrix(type, rows, cols, seed);
+        float[] x = RandomWeights.activations(batch * cols, seed + 1);
+
+        float[] expected = new float[batch * rows];
+        SCALAR.matmul(w, SCALAR.prepare(w, x, batch), expected);
+        float[] actual = new float[batch * rows];
+        VECTOR.matmul(w, VECTOR.prepare(w, x, batch), actual);
+
+        if (type == GgmlType.Q8_0) {
+            // Both follow ggml's Q8_0 arithmetic operation for operation.
+            assertThat(actual).containsExactly(expected);
+            return;
+        }
+        float[] bound = Magnitudes.of(w, SCALAR.prepare(w, x, batch));
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).as("row %d of token %d", i % rows, i / rows)
+                    .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f * bound[i] + 1e-30f));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} rows in ranges, batch {1}")
+    @MethodSource("rangeCases")
+    void rowRangesWriteOnlyTheirRows(GgmlType type, int batch) {
+        int rows = 29;
+        int cols = 64;
+        WeightMatrix w = RandomWeights.matrix(type, rows, cols, 5);
+        float[] x = RandomWeights.activations(batch * cols, 6);
+        PreparedInput input = VECTOR.prepare(w, x, batch);
+        float[] whole = new float[batch * rows];
+        VECTOR.matmul(w, input, whole);
+
+        float[] pieces = new float[batch * rows];
+        Arrays.fill(pieces, Float.NaN);
+        int[] cuts = {0, 1, 6, 13, 14, 29};
+        for (int i = 0; i + 1 < cuts.length; i++) {
+            float[] only = new float[batch * rows];
+            Arrays.fill(only, Float.NaN);
+            VECTOR.matmul(w, input, only, cuts[i], cuts[i + 1]);
+            for (int t = 0; t < batch; t++) {
+                for (int r = 0; r < rows; r++) {
+                    boolean inside = r >= cuts[i] && r < cuts[i + 1];
+                    assertThat(Float.isNaN(only[t * rows + r])).as("row %d", r).isEqualTo(!inside);
+                    if (inside) pieces[t * rows + r] = only[t * rows + r];
+                }
+            }
+        }
+        assertThat(pieces).containsExactly(whole);
+    }
+
+    static Stream<Arguments> rangeCases() {
+        return Stream.of(GgmlType.values()).flatMap(t -> Stream.of(Arguments.of(t, 1), Arguments.of(t, 6)));
+    }
+}
