@@ -7,7 +7,8 @@ describe('server command line', () => {
   it('is the one of the server contract', () => {
     assert.deepEqual(serverCommand('/jdk/bin/java', '/ext/server/replique.jar'), {
       command: '/jdk/bin/java',
-      args: ['--add-modules=jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED', '-jar', '/ext/server/replique.jar', 'serve', '--stdio'],
+      args: ['--add-modules=jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED',
+        '--sun-misc-unsafe-memory-access=allow', '-Xmn64m', '-jar', '/ext/server/replique.jar', 'serve', '--stdio'],
     });
   });
 

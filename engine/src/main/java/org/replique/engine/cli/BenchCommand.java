@@ -49,11 +49,25 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
+    @Option(names = "--typing", description = "replay typing at the end of --doc, one character per request "
+            + "(with -n: tokens generated per request, default 1)")
+    boolean typing;
+
+    @Option(names = "--doc", paramLabel = "FILE", description = "with --typing: the screenplay, play or transcript")
+    java.nio.file.Path document;
+
+    @Option(names = "--chars", paramLabel = "N", defaultValue = "200",
+            description = "with --typing: characters typed, one request each (default: ${DEFAULT-VALUE})")
+    int typedChars;
+
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        if (typing) {
+            return typing();
+        }
         if (promptTokens < 1 || generatedTokens < 2 || repetitions < 1 || warmups < 0) {
             throw new IllegalArgumentException("need -p ≥ 1, -n ≥ 2, -r ≥ 1 and --warmup ≥ 0");
         }
@@ -70,6 +84,59 @@ public final class BenchCommand implements Callable<Integer> {
                 out.println(Json.GSON.toJson(toJson(model, backend, result, loadMs, memory)));
             } else {
                 printTable(out, model, backend, result, memory);
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    /** {@code --typing}: the cost of each keystroke's request at the end of a real document. */
+    private int typing() throws java.io.IOException {
+        if (document == null) {
+            throw new IllegalArgumentException("--typing needs --doc FILE (a screenplay, a play or a transcript)");
+        }
+        String text = java.nio.file.Files.readString(document, java.nio.charset.StandardCharsets.UTF_8);
+        PrintWriter out = spec.commandLine().getOut();
+        try (Model model = Model.load(modelOptions.modelPath(), modelOptions.slidingWindow);
+             Backend backend = Backends.create(modelOptions.backend, model, modelOptions.backendOptions())) {
+            int context = modelOptions.contextFor(model.config().contextLength());
+            // Each keystroke's request generates one token unless -n says otherwise: what is measured
+            // is the latency to the first new token.
+            int tokens = spec.commandLine().getParseResult().hasMatchedOption("--n-gen") ? Math.max(1, generatedTokens) : 1;
+            var report = org.replique.engine.bench.TypingBench.run(backend, document, text, typedChars, tokens,
+                    context - tokens - 1, context);
+            if (json) {
+                JsonObject o = new JsonObject();
+                o.addProperty("model", model.name());
+                o.addProperty("backend", backend.description());
+                o.addProperty("document", document.getFileName().toString());
+                o.addProperty("document_chars", text.length());
+                o.addProperty("requests", report.steps().size());
+                o.addProperty("cold_ms", report.coldMillis());
+                o.addProperty("warm_median_ms", report.warmMedianMillis());
+                o.addProperty("warm_p90_ms", report.warmP90Millis());
+                o.addProperty("evaluated_tokens_median", report.evaluatedTokensMedian());
+                o.addProperty("evaluated_tokens_max", report.evaluatedTokensMax());
+                o.addProperty("prompt_tokens_last", report.steps().getLast().promptTokens());
+                JsonArray steps = new JsonArray();
+                for (var step : report.steps()) {
+                    JsonObject so = new JsonObject();
+                    so.addProperty("typed", step.typedChars());
+                    so.addProperty("prompt_tokens", step.promptTokens());
+                    so.addProperty("evaluated_tokens", step.evaluatedTokens());
+                    so.addProperty("first_token_ms", step.firstTokenNanos() / 1e6);
+                    steps.add(so);
+                }
+                o.add("steps", steps);
+                out.println(Json.GSON.toJson(o));
+            } else {
+                for (var step : report.steps()) {
+                    out.printf(Locale.ROOT, "typed %4d  prompt %5d tokens  evaluated %5d  first token %8.1f ms%n",
+                            step.typedChars(), step.promptTokens(), step.evaluatedTokens(), step.firstTokenNanos() / 1e6);
+                }
+                out.printf(Locale.ROOT, "cold %.1f ms, warm median %.1f ms (p90 %.1f), evaluated tokens median %.0f (max %d)%n",
+                        report.coldMillis(), report.warmMedianMillis(), report.warmP90Millis(),
+                        report.evaluatedTokensMedian(), report.evaluatedTokensMax());
             }
             out.flush();
         }
