@@ -146,7 +146,11 @@ public final class Renderer {
             }
             return new Resolved(null, true);
         }
-        String label = turn.label();
+        // A small model sometimes ends a label with punctuation ("[Le Second Fland,:]"): a name never does.
+        String label = turn.label().strip().replaceAll("[\\s,;:!?…]+$", "");
+        if (label.isEmpty()) {
+            return new Resolved(null, true);
+        }
         String name = prompt.speakers().documentName(label);
         if (name != null) {
             return new Resolved(name, true);

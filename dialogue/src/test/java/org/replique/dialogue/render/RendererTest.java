@@ -87,6 +87,12 @@ class RendererTest {
     }
 
     @Test
+    void punctuationAModelLeavesAtTheEndOfALabelIsNotPartOfTheName() {
+        assertThat(render(PRECIEUSES, 23, 0, "[Le Second Fland,:] Il y a de moi-même.\n").text().strip())
+                .isEqualTo("LE SECOND FLAND. Il y a de moi-même.");
+    }
+
+    @Test
     void aCastListNameComesBackAsTheCue() {
         assertThat(render(PRECIEUSES, 359, 0, "[Le Marquis de Mascarille:] Ah, ma foi.\n").turns().getFirst().speaker())
                 .isEqualTo("MASCARILLE");

@@ -50,7 +50,7 @@ class CompletionItemsTest {
     @Test
     void aClientThatOnlySendsAutomaticRequestsCanAskForSeveralCandidates() throws Exception {
         // LSP4IJ sends triggerKind Automatic even for an explicit request.
-        try (ServerHarness h = ServerHarness.ready("{\"completion\": {\"automaticCandidates\": 3, \"debounceMs\": 0}}")) {
+        try (ServerHarness h = ServerHarness.ready("{\"completion\": {\"automaticCandidates\": 3, \"debounceMs\": 0}, \"sampling\": {\"seed\": 4}}")) {
             String play = ServerHarness.document("plays/moliere-precieuses-ridicules.play.txt");
             String uri = "file:///work/lsp4ij.play.txt";
             h.client.open(uri, "plaintext", play);

@@ -234,7 +234,7 @@ class EditorClientQuirksTest {
         @Test
         void eclipseNamesTheLanguageAfterTheFileExtensionAndThePlayIsStillRecognised() throws Exception {
             // LSP4E's no-code setup has no language id to give: it sends the extension (DocumentContentSynchronizer).
-            try (Session s = Session.start(Clients.withoutInlineCompletion(), JsonNull.INSTANCE)) {
+            try (Session s = Session.start(Clients.withoutInlineCompletion(), ServerHarness.json("{\"sampling\": {\"seed\": 5}}"))) {
                 String play = ServerHarness.document("plays/moliere-precieuses-ridicules.play.txt");
                 String uri = "file:///scripts/precieuses.play";
                 s.client.open(uri, "play", play);

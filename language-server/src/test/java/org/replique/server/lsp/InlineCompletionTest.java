@@ -21,7 +21,7 @@ class InlineCompletionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        h = ServerHarness.ready("{\"completion\": {\"debounceMs\": 0, \"candidates\": 3}}");
+        h = ServerHarness.ready("{\"completion\": {\"debounceMs\": 0, \"candidates\": 3}, \"sampling\": {\"seed\": 11}}");
         screenplay = ServerHarness.document("fountain/brick-and-steel.fountain");
         play = ServerHarness.document("plays/moliere-precieuses-ridicules.play.txt");
         h.client.open(SCREENPLAY, "fountain", screenplay);
@@ -80,10 +80,14 @@ class InlineCompletionTest {
         String typed = suggestion.substring(0, 2);
         h.client.type(uri, new Position(5, 4), typed);
         Position after = org.replique.fixtures.lsp.Texts.end(doc.substring(0, doc.length() - 1) + typed);
+        var sessions = h.models.current().orElseThrow().sessions();
+        int[] held = sessions.withSession(uri, org.replique.engine.backend.Cancellation.NONE, s -> s.tokens());
         List<InlineCompletionItem> next = h.client.inline(uri, after.getLine(), after.getCharacter(),
                 InlineCompletionTriggerKind.Automatic);
-        // Sampling uses a fresh seed per request: only the cache can give back exactly the rest.
         assertThat(next).extracting(InlineCompletionServiceAccess::text).containsExactly(suggestion.substring(2));
+        // Answered from the cache: the model did not run (its session holds the same tokens).
+        int[] after2 = sessions.withSession(uri, org.replique.engine.backend.Cancellation.NONE, s -> s.tokens());
+        assertThat(after2).containsExactly(held);
 
         // After a deletion the old suggestion is not offered again from the cache.
         h.client.change(uri, new org.eclipse.lsp4j.Range(new Position(5, 4), after), "");
@@ -105,7 +109,10 @@ class InlineCompletionTest {
         }
         // The prompt at the end of the play is in the cache before anyone asked for a suggestion.
         assertThat(held).isGreaterThan(100);
+        // Closing the document (a notification, handled in order) frees its session.
         h.client.close(uri);
+        deadline = System.nanoTime() + 10_000_000_000L;
+        while (sessions.contains(uri) && System.nanoTime() < deadline) Thread.sleep(20);
         assertThat(sessions.contains(uri)).isFalse();
     }
 
