@@ -18,6 +18,11 @@ public interface Backend extends AutoCloseable {
 
     Model model();
 
+    /** Host threads the backend computes with (for status displays). */
+    default int threads() {
+        return 1;
+    }
+
     /** A new, empty sequence state able to hold {@code contextLength} positions. */
     InferenceState newState(int contextLength);
 

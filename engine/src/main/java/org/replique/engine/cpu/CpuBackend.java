@@ -63,6 +63,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** Compute threads, the caller included. */
+    @Override
     public int threads() {
         return pool.threads();
     }

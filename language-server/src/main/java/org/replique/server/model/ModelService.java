@@ -99,7 +99,7 @@ public final class ModelService implements AutoCloseable {
             LoadedModel replaced = current.getAndSet(loaded);
             if (replaced != null) replaced.close();
             ModelStatus ready = new ModelStatus(ModelStatus.READY, model.name(), path.toString(), embedded,
-                    model.fileSize(), backend.description(), settings.threads(), 100,
+                    model.fileSize(), backend.description(), backend.threads(), 100,
                     embedded ? "using the embedded demo model replique-mini-fr; set replique.model.path to a Claire GGUF for real completions" : null);
             setStatus(ready);
             listener.loadFinished(ready, null);
@@ -110,7 +110,7 @@ public final class ModelService implements AutoCloseable {
             ModelStatus failed = previous != null && current.get() == previous
                     ? new ModelStatus(ModelStatus.READY, previous.model().name(), previous.path().toString(),
                             previous.embedded(), previous.model().fileSize(), previous.backend().description(),
-                            settings.threads(), 100, reason + " (still serving " + previous.model().name() + ")")
+                            previous.backend().threads(), 100, reason + " (still serving " + previous.model().name() + ")")
                     : new ModelStatus(ModelStatus.ERROR, null, shownPath, embedded, 0, settings.backend(),
                             settings.threads(), 0, reason);
             setStatus(failed);
