@@ -22,6 +22,11 @@ class TornadoBackendAvailabilityTest {
     @Test
     void tornadoVmBackendIsTestedWhereTornadoVmIsInstalled() {
         String home = System.getenv("TORNADOVM_HOME");
+        if (home == null || home.isBlank()) {
+            // Said on the console too: a skip's reason otherwise only reaches the test reports.
+            System.out.println("SKIPPED TornadoVM backend tests: TornadoVM backend not built: TORNADOVM_HOME is not set;"
+                    + " see engine/tornadovm/README.md");
+        }
         assumeTrue(home != null && !home.isBlank(), "TornadoVM backend not built: TORNADOVM_HOME is not set; see README");
         assumeTrue(tornadoProvider().isPresent(), "TornadoVM is installed (TORNADOVM_HOME=" + home + "): the backend is"
                 + " built and tested in engine/tornadovm, whose tests run under TornadoVM's JVM argument file");
