@@ -14,7 +14,7 @@ import org.replique.fixtures.lsp.ScriptedClient;
 
 /** The packaged jar, started as an editor starts it: over stdio, and over TCP on 127.0.0.1. */
 class ServeProcessIT {
-    private static final String DOC = "file:///work/scene.fountain";
+    private static final String DOC = "file:///scripts/scene.fountain";
     private static final String TEXT = "INT. SALON - NUIT\n\nMARIE\nOù étais-tu ?\n\nPAUL\n";
 
     static List<String> java(String... args) {

@@ -44,7 +44,7 @@ class CommandsTest {
 
     @Test
     void generatesTurnsInAPlayAndAppliesThemAsOneEdit() throws Exception {
-        String uri = "file:///work/precieuses.play.txt";
+        String uri = "file:///scripts/precieuses.play.txt";
         String play = ServerHarness.document("plays/moliere-precieuses-ridicules.play.txt");
         h.client.open(uri, "replique-play", play);
         int line = lineOf(play, "LA GRANGE. Quoi ?", 0) + 1;
@@ -65,7 +65,7 @@ class CommandsTest {
 
     @Test
     void speakersCanBeRestricted() throws Exception {
-        String uri = "file:///work/steer.fountain";
+        String uri = "file:///scripts/steer.fountain";
         String doc = "INT. CUISINE - JOUR\n\nMARIE\nTu es en retard.\n\nPAUL\nLe bus.\n\nLUCIE\nEncore ?\n\n";
         h.client.open(uri, "fountain", doc);
         JsonObject result = generate(uri, 11, 0, 4, "MARIE", "PAUL");
@@ -76,7 +76,7 @@ class CommandsTest {
 
     @Test
     void theCommandIsOfferedAsACodeActionWhereDialogueBelongs() throws Exception {
-        String uri = "file:///work/action.fountain";
+        String uri = "file:///scripts/action.fountain";
         String doc = "INT. CUISINE - JOUR\n\nMARIE\nTu es en retard.\n\nPAUL\n";
         h.client.open(uri, "fountain", doc);
         var params = new org.eclipse.lsp4j.CodeActionParams(new org.eclipse.lsp4j.TextDocumentIdentifier(uri),
@@ -98,7 +98,7 @@ class CommandsTest {
 
     @Test
     void withoutSpeakersTheTurnsGoToThePeopleOfTheScene() throws Exception {
-        String uri = "file:///work/cast.fountain";
+        String uri = "file:///scripts/cast.fountain";
         String doc = "INT. CUISINE - JOUR\n\nMARIE\nTu es en retard.\n\nPAUL\nLe bus.\n\nMARIE\nEncore ?\n\n";
         h.client.open(uri, "fountain", doc);
         String inserted = generate(uri, 11, 0, 4).get("text").getAsString();

@@ -15,7 +15,7 @@ class CompletionItemsTest {
     @Test
     void cuesAreRankedWithTheSpeakerBeforeTheLastOneFirst() throws Exception {
         try (ServerHarness h = ServerHarness.ready("{}")) {
-            String uri = "file:///work/cues.fountain";
+            String uri = "file:///scripts/cues.fountain";
             String doc = "INT. BUREAU - JOUR\n\nMARIE\nBonjour.\n\nPAUL\nBonjour Marie.\n\nMARIE\nÇa va ?\n\nPAUL\nOui.\n\n";
             h.client.open(uri, "fountain", doc);
             List<CompletionItem> items = h.client.completion(uri, 14, 0);
@@ -34,7 +34,7 @@ class CompletionItemsTest {
     void aClientWithoutInlineCompletionGetsTheSuggestionAsACompletionItem() throws Exception {
         try (ServerHarness h = ServerHarness.startedWithout("inlineCompletion")) {
             h.client.awaitStatus("ready");
-            String uri = "file:///work/helix.fountain";
+            String uri = "file:///scripts/helix.fountain";
             String doc = "INT. BUREAU - JOUR\n\nMARIE\nBonjour.\n\nPAUL\n";
             h.client.open(uri, "fountain", doc);
             List<CompletionItem> items = h.client.completion(uri, 5, 4);
@@ -52,7 +52,7 @@ class CompletionItemsTest {
         // LSP4IJ sends triggerKind Automatic even for an explicit request.
         try (ServerHarness h = ServerHarness.ready("{\"completion\": {\"automaticCandidates\": 3, \"debounceMs\": 0}, \"sampling\": {\"seed\": 4}}")) {
             String play = ServerHarness.document("plays/moliere-precieuses-ridicules.play.txt");
-            String uri = "file:///work/lsp4ij.play.txt";
+            String uri = "file:///scripts/lsp4ij.play.txt";
             h.client.open(uri, "plaintext", play);
             int line = lineOf(play, "LA GRANGE. Quoi ?", 0) + 1;
             assertThat(h.client.inline(uri, line, 0, InlineCompletionTriggerKind.Automatic)).hasSizeGreaterThan(1)
@@ -64,7 +64,7 @@ class CompletionItemsTest {
     @Test
     void theOutlineListsActsAndScenes() throws Exception {
         try (ServerHarness h = ServerHarness.ready("{}")) {
-            String uri = "file:///work/jeu.play.txt";
+            String uri = "file:///scripts/jeu.play.txt";
             h.client.open(uri, "replique-play", ServerHarness.document("plays/marivaux-jeu-de-l-amour-et-du-hasard.play.txt"));
             var symbols = ScriptedSymbols.of(h, uri);
             assertThat(symbols).hasSize(3);

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /** Ghost text as a writer meets it, on real documents, with the embedded model. */
 class InlineCompletionTest {
     private static ServerHarness h;
-    private static final String SCREENPLAY = "file:///work/brick-and-steel.fountain";
-    private static final String PLAY = "file:///work/precieuses.play.txt";
+    private static final String SCREENPLAY = "file:///scripts/brick-and-steel.fountain";
+    private static final String PLAY = "file:///scripts/precieuses.play.txt";
     private static String screenplay;
     private static String play;
 
@@ -69,7 +69,7 @@ class InlineCompletionTest {
 
     @Test
     void typingTheStartOfTheSuggestionGetsTheRestAtOnce() {
-        String uri = "file:///work/type-through.fountain";
+        String uri = "file:///scripts/type-through.fountain";
         String doc = "INT. CUISINE - JOUR\n\nMARIE\nTu es en retard.\n\nPAUL\n";
         h.client.open(uri, "fountain", doc);
         List<InlineCompletionItem> first = h.client.inline(uri, 5, 4, InlineCompletionTriggerKind.Automatic);
@@ -97,7 +97,7 @@ class InlineCompletionTest {
 
     @Test
     void openingADocumentPreparesItsSessionInTheBackground() throws Exception {
-        String uri = "file:///work/warm.play.txt";
+        String uri = "file:///scripts/warm.play.txt";
         h.client.open(uri, "replique-play", play);
         var sessions = h.models.current().orElseThrow().sessions();
         long deadline = System.nanoTime() + 30_000_000_000L;

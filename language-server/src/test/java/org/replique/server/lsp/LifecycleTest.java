@@ -56,8 +56,8 @@ class LifecycleTest {
     void whileTheModelLoadsCompletionAnswersAtOnceWithNothing() throws Exception {
         // A path that takes forever is not available; instead ask before initialized finishes the load.
         try (ServerHarness h = ServerHarness.started(JsonParser.parseString("{}"))) {
-            h.client.open("file:///tmp/a.fountain", "fountain", "STEEL\n");
-            var items = h.client.inline("file:///tmp/a.fountain", 0, 5,
+            h.client.open("file:///scripts/a.fountain", "fountain", "STEEL\n");
+            var items = h.client.inline("file:///scripts/a.fountain", 0, 5,
                     org.eclipse.lsp4j.InlineCompletionTriggerKind.Invoked);
             // Either the model was not ready (empty at once) or it was and answered; never an error.
             assertThat(items).isNotNull();

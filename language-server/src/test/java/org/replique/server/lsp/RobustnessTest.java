@@ -21,7 +21,7 @@ import org.replique.fixtures.lsp.ScriptedClient;
 /** Bad input gets an error or an empty answer and a log line; the server keeps serving. */
 class RobustnessTest {
     private static ServerHarness h;
-    private static final String DOC = "file:///work/scene.fountain";
+    private static final String DOC = "file:///scripts/scene.fountain";
     private static final String TEXT = "INT. SALON - NUIT\n\nMARIE\nOù étais-tu ?\n\nPAUL\n";
 
     @BeforeAll
@@ -69,7 +69,7 @@ class RobustnessTest {
     void requestsForUnopenedOrClosedDocumentsAnswerEmpty() {
         assertThat(h.client.inline("file:///nowhere.fountain", 0, 0, InlineCompletionTriggerKind.Invoked)).isEmpty();
         assertThat(h.client.completion("file:///nowhere.fountain", 0, 0)).isEmpty();
-        String uri = "file:///work/closed.fountain";
+        String uri = "file:///scripts/closed.fountain";
         h.client.open(uri, "fountain", TEXT);
         h.client.close(uri);
         assertThat(h.client.inline(uri, 5, 4, InlineCompletionTriggerKind.Invoked)).isEmpty();
@@ -89,7 +89,7 @@ class RobustnessTest {
         String scene = ServerHarness.document("fountain/brick-and-steel.fountain");
         while (big.length() < 10_000_000) big.append(scene).append("\n\n");
         big.append("STEEL\n");
-        String uri = "file:///work/big.fountain";
+        String uri = "file:///scripts/big.fountain";
         h.client.open(uri, "fountain", big.toString());
         Position end = org.replique.fixtures.lsp.Texts.end(big.substring(0, big.length() - 1));
         // A cold 2,000-token prompt may outlast the time budget: the request then answers empty, but
@@ -105,7 +105,7 @@ class RobustnessTest {
 
     @Test
     void aBurstOfKeystrokesComputesOnlyTheLastRequest() throws Exception {
-        String uri = "file:///work/burst.fountain";
+        String uri = "file:///scripts/burst.fountain";
         h.client.configure(ServerHarness.json("{\"replique\": {\"completion\": {\"debounceMs\": 100}}}"));
         try {
             h.client.open(uri, "fountain", TEXT);
