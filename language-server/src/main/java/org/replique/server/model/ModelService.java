@@ -101,8 +101,10 @@ public final class ModelService implements AutoCloseable {
             ModelStatus ready = new ModelStatus(ModelStatus.READY, model.name(), path.toString(), embedded,
                     model.fileSize(), backend.description(), backend.threads(), 100,
                     embedded ? "using the embedded demo model replique-mini-fr; set replique.model.path to a Claire GGUF for real completions" : null);
-            setStatus(ready);
+            // The summary and the end of progress go out before the status: a client that waits for
+            // "ready" has then seen them.
             listener.loadFinished(ready, null);
+            setStatus(ready);
             return ready;
         } catch (RuntimeException | OutOfMemoryError e) {
             // LoadedModel.open closes what it opened when it fails.
@@ -113,8 +115,8 @@ public final class ModelService implements AutoCloseable {
                             previous.backend().threads(), 100, reason + " (still serving " + previous.model().name() + ")")
                     : new ModelStatus(ModelStatus.ERROR, null, shownPath, embedded, 0, settings.backend(),
                             settings.threads(), 0, reason);
-            setStatus(failed);
             listener.loadFinished(failed, reason);
+            setStatus(failed);
             return failed;
         }
     }
