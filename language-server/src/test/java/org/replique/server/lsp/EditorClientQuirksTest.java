@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.ClientCapabilities;
 import org.eclipse.lsp4j.CompletionCapabilities;
 import org.eclipse.lsp4j.CompletionItem;
@@ -34,8 +30,6 @@ import org.eclipse.lsp4j.WorkspaceClientCapabilities;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.replique.fixtures.lsp.ScriptedClient;
-import org.replique.server.inject.Injection;
-import org.replique.server.model.ModelService;
 
 /**
  * The server as each family of editors drives it, with the capabilities and habits read from
@@ -370,26 +364,18 @@ class EditorClientQuirksTest {
      * capabilities and initialization options, its model ready.
      */
     static final class Session implements AutoCloseable {
+        final ServerHarness harness;
         final ScriptedClient client;
         final InitializeResult init;
-        private final PipedOutputStream toServer;
-        private final ModelService models;
-        private final CompletableFuture<Void> serving;
 
-        private Session(ClientCapabilities capabilities, JsonElement initializationOptions) throws IOException {
-            var injector = Injection.injector();
-            RepliqueLanguageServer server = injector.getInstance(RepliqueLanguageServer.class);
-            models = injector.getInstance(ModelService.class);
-            PipedInputStream serverIn = new PipedInputStream(1 << 20);
-            toServer = new PipedOutputStream(serverIn);
-            PipedInputStream clientIn = new PipedInputStream(1 << 20);
-            serving = LspConnection.serve(server, serverIn, new PipedOutputStream(clientIn));
-            client = ScriptedClient.connect(clientIn, toServer);
-            init = client.initialize(initializationOptions, capabilities);
+        private Session(ServerHarness harness) {
+            this.harness = harness;
+            this.client = harness.client;
+            this.init = harness.initializeResult;
         }
 
         static Session start(ClientCapabilities capabilities, JsonElement initializationOptions) throws IOException {
-            Session s = new Session(capabilities, initializationOptions);
+            Session s = new Session(ServerHarness.started(initializationOptions, capabilities));
             s.client.awaitStatus("ready");
             return s;
         }
@@ -403,25 +389,16 @@ class EditorClientQuirksTest {
         }
 
         void sendRaw(String json) throws IOException {
-            synchronized (toServer) {
-                toServer.write(ServerHarness.frame(json).getBytes(StandardCharsets.UTF_8));
-                toServer.flush();
-            }
+            harness.sendRaw(ServerHarness.frame(json));
         }
 
         boolean serving() {
-            return !serving.isDone();
+            return harness.serving();
         }
 
         @Override
         public void close() {
-            client.close();
-            models.close();
-            try {
-                toServer.close();
-            } catch (IOException ignored) {
-                // already closed
-            }
+            harness.close();
         }
     }
 }

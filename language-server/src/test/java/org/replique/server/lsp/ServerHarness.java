@@ -54,13 +54,19 @@ public final class ServerHarness implements AutoCloseable {
         return h;
     }
 
+    /** Initialized by a client with these capabilities (to behave like a particular editor). */
+    public static ServerHarness started(JsonElement options, org.eclipse.lsp4j.ClientCapabilities capabilities)
+            throws IOException {
+        ServerHarness h = new ServerHarness();
+        h.initializeResult = h.client.initialize(options, capabilities);
+        return h;
+    }
+
     /** Initialized by a client that lacks one text-document capability (e.g. {@code inlineCompletion}). */
     public static ServerHarness startedWithout(String capability) throws IOException {
-        ServerHarness h = new ServerHarness();
         var caps = ScriptedClient.capabilities();
         if (capability.equals("inlineCompletion")) caps.getTextDocument().setInlineCompletion(null);
-        h.initializeResult = h.client.initialize(new JsonObject(), caps);
-        return h;
+        return started(new JsonObject(), caps);
     }
 
     /** Writes raw bytes to the server's input, as a misbehaving client would. */
