@@ -105,11 +105,9 @@ public final class GenerateCommand implements Callable<Integer> {
         String text = prompt == null ? "" : prompt.file != null ? Files.readString(prompt.file, StandardCharsets.UTF_8)
                 : prompt.text == null ? "" : prompt.text;
         long actualSeed = seed != null ? seed : System.nanoTime();
-        SamplingParams sampling = greedy ? SamplingParams.greedyDecoding()
+        // Greedy is temperature 0; a repetition penalty still applies to it.
+        SamplingParams sampling = greedy ? new SamplingParams(0f, 0, 1f, 0f, repeatPenalty, repeatWindow, actualSeed)
                 : new SamplingParams(temperature, topK, topP, minP, repeatPenalty, repeatWindow, actualSeed);
-        if (greedy && repeatPenalty != 1.0f) {
-            sampling = new SamplingParams(0f, 0, 1f, 0f, repeatPenalty, repeatWindow, actualSeed);
-        }
         GenerationRequest request = new GenerationRequest(sampling, maxTokens, !greedy || stopAtEos, stops, candidates);
 
         try (Model model = Model.load(modelOptions.modelPath(), modelOptions.slidingWindow);

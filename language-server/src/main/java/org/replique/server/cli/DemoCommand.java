@@ -59,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
                 String text = read(sample.resource());
                 TextDocument td = new TextDocument("demo:///" + sample.resource(), "", 1, text);
                 ParsedDocument doc = ParsedDocument.of(td);
-                var at = cursorAtEnd(td);
+                var at = td.endOfText();
                 out.println("── " + sample.title() + " " + "─".repeat(Math.max(0, 60 - sample.title().length())));
                 long t0 = System.nanoTime();
                 DialogueCompleter.Outcome o = DialogueCompleter.complete(m, doc, at.getLine(), at.getCharacter(), s,
@@ -81,13 +81,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    /** The position at the end of the document's last non-blank line. */
-    private static org.eclipse.lsp4j.Position cursorAtEnd(TextDocument td) {
-        int line = td.lineCount() - 1;
-        while (line > 0 && td.line(line).isBlank()) line--;
-        return new org.eclipse.lsp4j.Position(line, td.line(line).length());
     }
 
     private static String tail(String text, int lines) {

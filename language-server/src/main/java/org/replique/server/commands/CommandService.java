@@ -24,6 +24,7 @@ import org.replique.server.config.ServerSettings;
 import org.replique.server.documents.DocumentStore;
 import org.replique.server.documents.ParsedDocument;
 import org.replique.server.lsp.ClientChannel;
+import org.replique.server.lsp.Requests;
 import org.replique.server.model.LoadedModel;
 import org.replique.server.model.ModelService;
 
@@ -106,10 +107,7 @@ public final class CommandService {
                     "the model is not ready yet (" + models.status().state() + ")"));
         }
         CompletableFuture<Object> answer = new CompletableFuture<>();
-        Cancellation cancel = new Cancellation();
-        answer.whenComplete((r, e) -> {
-            if (answer.isCancelled()) cancel.cancel();
-        });
+        Cancellation cancel = Requests.cancelledWith(answer);
         workers.execute(() -> {
             ClientChannel.Progress progress = client.beginProgress("Generating dialogue", true);
             try {

@@ -16,6 +16,7 @@ import org.replique.server.config.ServerSettings;
 import org.replique.server.documents.DocumentStore;
 import org.replique.server.documents.ParsedDocument;
 import org.replique.server.lsp.ClientChannel;
+import org.replique.server.lsp.Requests;
 import org.replique.server.model.LoadedModel;
 import org.replique.server.model.ModelService;
 
@@ -58,10 +59,7 @@ public final class CompletionService {
             return CompletableFuture.completedFuture(new CompletionList(false, items));
         }
         CompletableFuture<CompletionList> answer = new CompletableFuture<>();
-        Cancellation cancel = new Cancellation();
-        answer.whenComplete((r, e) -> {
-            if (answer.isCancelled()) cancel.cancel();
-        });
+        Cancellation cancel = Requests.cancelledWith(answer);
         workers.execute(() -> {
             try {
                 DialogueCompleter.Outcome o = DialogueCompleter.complete(model.get(), d, at.getLine(), at.getCharacter(),

@@ -17,11 +17,15 @@ import org.eclipse.lsp4j.MessageType;
 import org.eclipse.lsp4j.Position;
 import org.eclipse.lsp4j.Range;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.replique.dialogue.prompt.ContinuationKind;
+import org.replique.dialogue.prompt.Prompt;
+import org.replique.dialogue.prompt.PromptBuilder;
 import org.replique.engine.backend.Cancellation;
 import org.replique.server.config.ServerSettings;
 import org.replique.server.documents.DocumentStore;
 import org.replique.server.documents.ParsedDocument;
 import org.replique.server.lsp.ClientChannel;
+import org.replique.server.lsp.Requests;
 import org.replique.server.model.LoadedModel;
 import org.replique.server.model.ModelService;
 
@@ -74,10 +78,7 @@ public final class InlineCompletionService {
         }
 
         CompletableFuture<List<InlineCompletionItem>> answer = new CompletableFuture<>();
-        Cancellation cancel = new Cancellation();
-        answer.whenComplete((r, e) -> {
-            if (answer.isCancelled()) cancel.cancel();
-        });
+        Cancellation cancel = Requests.cancelledWith(answer);
         Runnable work = () -> {
             if (answer.isDone() || latest.get(uri).get() != id) {
                 answer.complete(List.of()); // superseded while waiting
@@ -120,11 +121,10 @@ public final class InlineCompletionService {
             Optional<LoadedModel> model = models.current();
             if (doc.isEmpty() || model.isEmpty() || latest.containsKey(uri)) return;
             ParsedDocument d = doc.get();
-            int last = d.text().lineCount() - 1;
-            while (last > 0 && d.text().line(last).isBlank()) last--;
-            var prompt = org.replique.dialogue.prompt.PromptBuilder.build(d.dialogue(), last, d.text().line(last).length(),
+            Position end = d.text().endOfText();
+            Prompt prompt = PromptBuilder.build(d.dialogue(), end.getLine(), end.getCharacter(),
                     PromptOptionsFactory.of(settings.get(), model.get().model().tokenizer(), model.get().sessions().contextLength()));
-            if (prompt.kind() == org.replique.dialogue.prompt.ContinuationKind.NONE) return;
+            if (prompt.kind() == ContinuationKind.NONE) return;
             int[] tokens = model.get().model().tokenizer().encode(prompt.text());
             Cancellation cancel = new Cancellation();
             try {

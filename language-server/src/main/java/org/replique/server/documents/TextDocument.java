@@ -75,6 +75,13 @@ public final class TextDocument {
         return end;
     }
 
+    /** The end of the last line that is not blank: where a writer continues the document. */
+    public Position endOfText() {
+        int line = lineCount() - 1;
+        while (line > 0 && line(line).isBlank()) line--;
+        return new Position(line, line(line).length());
+    }
+
     /** A new version with {@code replacement} in place of {@code range} (or the whole text when null). */
     public TextDocument apply(Range range, String replacement, int newVersion) {
         if (range == null) {

@@ -7,12 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.replique.engine.backend.Backend;
-import org.replique.engine.backend.BackendOptions;
-import org.replique.engine.backend.Backends;
 import org.replique.engine.model.EmbeddedModel;
-import org.replique.engine.model.Model;
-import org.replique.engine.session.SessionManager;
 import org.replique.server.config.ServerSettings.ModelSettings;
 
 /**
@@ -81,7 +76,6 @@ public final class ModelService implements AutoCloseable {
         setStatus(new ModelStatus(ModelStatus.LOADING, null, shownPath, embedded, 0, settings.backend(),
                 settings.threads(), 0, null));
         listener.loadStarted("Loading " + (embedded ? "the embedded demo model" : Path.of(settings.path()).getFileName()));
-        Model model;
         try {
             int[] lastPercent = {-1};
             LoadedModel loaded = LoadedModel.open(settings.path(), settings.backend(), settings.threads(),
@@ -93,14 +87,10 @@ public final class ModelService implements AutoCloseable {
                             listener.loadProgress(percent);
                         }
                     });
-            model = loaded.model();
-            Path path = loaded.path();
-            Backend backend = loaded.backend();
             LoadedModel replaced = current.getAndSet(loaded);
             if (replaced != null) replaced.close();
-            ModelStatus ready = new ModelStatus(ModelStatus.READY, model.name(), path.toString(), embedded,
-                    model.fileSize(), backend.description(), backend.threads(), 100,
-                    embedded ? "using the embedded demo model replique-mini-fr; set replique.model.path to a Claire GGUF for real completions" : null);
+            ModelStatus ready = serving(loaded, embedded ? "using the embedded demo model replique-mini-fr; set"
+                    + " replique.model.path to a Claire GGUF for real completions" : null);
             // The summary and the end of progress go out before the status: a client that waits for
             // "ready" has then seen them.
             listener.loadFinished(ready, null);
@@ -110,15 +100,19 @@ public final class ModelService implements AutoCloseable {
             // LoadedModel.open closes what it opened when it fails.
             String reason = "cannot load " + shownPath + ": " + (e.getMessage() != null ? e.getMessage() : e.toString());
             ModelStatus failed = previous != null && current.get() == previous
-                    ? new ModelStatus(ModelStatus.READY, previous.model().name(), previous.path().toString(),
-                            previous.embedded(), previous.model().fileSize(), previous.backend().description(),
-                            previous.backend().threads(), 100, reason + " (still serving " + previous.model().name() + ")")
+                    ? serving(previous, reason + " (still serving " + previous.model().name() + ")")
                     : new ModelStatus(ModelStatus.ERROR, null, shownPath, embedded, 0, settings.backend(),
                             settings.threads(), 0, reason);
             listener.loadFinished(failed, reason);
             setStatus(failed);
             return failed;
         }
+    }
+
+    /** The status of a model in service. */
+    private static ModelStatus serving(LoadedModel m, String message) {
+        return new ModelStatus(ModelStatus.READY, m.model().name(), m.path().toString(), m.embedded(),
+                m.model().fileSize(), m.backend().description(), m.backend().threads(), 100, message);
     }
 
     private static ModelStatus withProgress(ModelStatus s, int percent) {
