@@ -28,6 +28,10 @@ public final class PreparedInput {
     /** Derived on first use by the vector kernels, valid for {@link #groupedLanes} lanes (0: not yet). */
     private float[] grouped;
     private volatile int groupedLanes;
+    /** Derived on first use by {@link PairedQ8Matmul} (valid while {@link #paired} is true). */
+    private float[] pairedQuants;
+    private float[] pairedScales;
+    private volatile boolean paired;
     /** Derived on first use by the vector kernels, valid for {@link #paddedStride} (0: not yet). */
     private float[] padded;
     private volatile int paddedStride;
@@ -69,6 +73,7 @@ public final class PreparedInput {
         p.cols = cols;
         p.groupedLanes = 0;
         p.paddedStride = 0;
+        p.paired = false;
         int n = rows * cols;
         if (format == Format.Q8) {
             if (p.quants == null || p.quants.length < n) p.quants = new byte[n];
@@ -133,6 +138,58 @@ public final class PreparedInput {
             }
         }
         return grouped;
+    }
+
+    /**
+     * Q8 format: the quants as floats for kernels that hold two tokens in one vector, ggml's
+     * eight lanes of four neighbouring products for token {@code 2p} below those of token
+     * {@code 2p + 1} ({@link PairedQ8Matmul}): for pair p, block b and k = 0..3, sixteen floats at
+     * {@code ((b·pairs + p)·4 + k)·16}, lane {@code j < 8} holding quant {@code 4j + k} of token
+     * 2p, lane {@code 8 + j} the same quant of token 2p + 1 (of token 2p again when the number of
+     * rows is odd). Computed once per fill; safe to call from several threads.
+     */
+    float[] pairedQuants() {
+        pair();
+        return pairedQuants;
+    }
+
+    /**
+     * Q8 format: the block scales laid out like {@link #pairedQuants()}'s lanes: for block b and
+     * pair p, sixteen floats at {@code (b·pairs + p)·16}, eight copies of token 2p's scale, then
+     * eight of token 2p + 1's.
+     */
+    float[] pairedScales() {
+        pair();
+        return pairedScales;
+    }
+
+    private void pair() {
+        if (paired) return;
+        synchronized (this) {
+            if (paired) return;
+            int blocks = cols / 32;
+            int pairs = (rows + 1) / 2;
+            int n = pairs * blocks * 64;
+            if (pairedQuants == null || pairedQuants.length < n) pairedQuants = new float[n];
+            if (pairedScales == null || pairedScales.length < pairs * blocks * 16) pairedScales = new float[pairs * blocks * 16];
+            for (int p = 0; p < pairs; p++) {
+                int t0 = 2 * p;
+                int t1 = Math.min(t0 + 1, rows - 1);
+                for (int b = 0; b < blocks; b++) {
+                    int o = (b * pairs + p) * 64;
+                    for (int k = 0; k < 4; k++) {
+                        for (int j = 0; j < 8; j++) {
+                            pairedQuants[o + 16 * k + j] = quants[t0 * cols + 32 * b + 4 * j + k];
+                            pairedQuants[o + 16 * k + 8 + j] = quants[t1 * cols + 32 * b + 4 * j + k];
+                        }
+                    }
+                    int so = (b * pairs + p) * 16;
+                    java.util.Arrays.fill(pairedScales, so, so + 8, scales[t0 * blocks + b]);
+                    java.util.Arrays.fill(pairedScales, so + 8, so + 16, scales[t1 * blocks + b]);
+                }
+            }
+            paired = true;
+        }
     }
 
     /**

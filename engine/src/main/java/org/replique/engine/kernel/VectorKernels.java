@@ -53,7 +53,9 @@ public final class VectorKernels implements Kernels {
     public void matmul(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
         if (rowStart >= rowEnd) return;
         if (x.rows() >= TILE_FROM) {
-            if (w.type() == GgmlType.Q8_0) {
+            if (w.type() == GgmlType.Q8_0 && PairedQ8Matmul.applies()) {
+                PairedQ8Matmul.multiply(w, x, out, rowStart, rowEnd);
+            } else if (w.type() == GgmlType.Q8_0) {
                 TiledQ8Matmul.multiply(w, x, out, rowStart, rowEnd);
             } else {
                 TiledMatmul.multiply(w, x, out, rowStart, rowEnd);
@@ -76,6 +78,7 @@ public final class VectorKernels implements Kernels {
         PreparedInput p = PreparedInput.of(PreparedInput.Format.forWeights(w.type()), x, rows, w.cols(), reuse);
         if (w.type() == GgmlType.Q8_0) {
             p.groupedQuants(VectorShapes.GF.length());
+            if (rows >= TILE_FROM && PairedQ8Matmul.applies()) p.pairedQuants();
         } else if (rows >= TILE_FROM) {
             p.paddedFloats(TiledMatmul.activationStride(w.cols()));
         } else if (w.type() == GgmlType.Q4_0) {
