@@ -11,7 +11,7 @@ import org.replique.engine.tensor.WeightMatrix;
  * F32, F16, BF16 or Q4_0 weights × a batch of activation rows (prompt evaluation), where
  * arithmetic is the limit. (Q8_0 has {@link TiledQ8Matmul}.) The
  * weights are decoded to floats one panel at a time ({@value #PANEL} rows × {@value #DEPTH}
- * columns, small enough for the L1 cache) and each decoded panel is multiplied with every token
+ * columns, 32 KiB: in the L1 and L2 caches) and each decoded panel is multiplied with every token
  * of the batch, so each weight block is read and decoded once per batch instead of once per
  * token. The inner kernel keeps a {@value #PANEL} × {@value #TOKENS} tile of accumulators in
  * registers, with lanes along the columns; the partial sums of each (row, token) stay in lane
@@ -22,8 +22,12 @@ final class TiledMatmul {
     static final int PANEL = 4;
     /** Tokens per inner kernel. */
     static final int TOKENS = 4;
-    /** Columns per pass: a panel is {@code PANEL × DEPTH} floats (8 KiB). A multiple of 32. */
-    static final int DEPTH = 512;
+    /**
+     * Columns per pass: a panel is {@code PANEL × DEPTH} floats (32 KiB). A multiple of 32. Long
+     * passes pay off (measured on Mistral-7B shapes: 2048 prompt-processes 10 % faster than 512):
+     * each pass starts by reading weights from memory, and ends by storing its accumulators.
+     */
+    static final int DEPTH = 2048;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 

@@ -27,7 +27,7 @@ class MatmulCrossTest {
         List<Arguments> all = new ArrayList<>();
         int[] batches = {1, 2, 3, 4, 5, 7, 8, 9};
         for (GgmlType type : GgmlType.values()) {
-            int[] colsList = type.blockSize() == 32 ? new int[] {32, 96, 544, 1184} : new int[] {7, 40, 172, 544, 1030};
+            int[] colsList = type.blockSize() == 32 ? new int[] {32, 96, 544, 1184, 2112} : new int[] {7, 40, 172, 544, 1030, 2061};
             for (int cols : colsList) {
                 for (int rows : new int[] {1, 3, 5, 17}) {
                     for (int batch : batches) {
