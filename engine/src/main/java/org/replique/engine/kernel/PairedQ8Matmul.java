@@ -10,7 +10,6 @@ import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import org.replique.engine.tensor.Blocks;
 import org.replique.engine.tensor.WeightMatrix;
 
@@ -62,14 +61,7 @@ final class PairedQ8Matmul {
                 }
             }
         }
-        float[] lanes = new float[8];
-        for (int r = rowStart; r < rowEnd; r++) {
-            int a = (r - rowStart) * accRow;
-            for (int t = 0; t < tokens; t++) {
-                System.arraycopy(acc, a + 8 * t, lanes, 0, 8);
-                out[t * rows + r] = ScalarKernels.sumOf8(lanes);
-            }
-        }
+        TiledQ8Matmul.reduce(acc, accRow, tokens, out, rows, rowStart, rowEnd);
     }
 
     /**
@@ -80,6 +72,7 @@ final class PairedQ8Matmul {
      */
     private static void kernel(float[] panel, float[] dw, int bb, int pairs, float[] xp, float[] sp, int first,
                                float[] acc, int a, int accRow) {
+        // Sixteen named locals, not a loop over rows: C2 keeps a loop (and its vectors in memory).
         int wb = 64 * bb;
         FloatVector w00 = FloatVector.fromArray(F, panel, wb);
         FloatVector w01 = FloatVector.fromArray(F, panel, wb + 16);
@@ -152,18 +145,13 @@ final class PairedQ8Matmul {
                 scales[i * DEPTH + bb] = Blocks.f16(data, block);
                 int o = (i * DEPTH + bb) * 64;
                 IntVector q = ByteVector.fromMemorySegment(GB, data, block + 2, LE).reinterpretAsInts();
-                twice(q.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24), panel, o);
-                twice(q.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24), panel, o + 16);
-                twice(q.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24), panel, o + 32);
-                twice(q.lanewise(VectorOperators.ASHR, 24), panel, o + 48);
+                for (int k = 0; k < 4; k++) {
+                    FloatVector v = TiledQ8Matmul.groupQuants(q, k);
+                    v.intoArray(panel, o + 16 * k);
+                    v.intoArray(panel, o + 16 * k + 8);
+                }
             }
         }
-    }
-
-    private static void twice(IntVector quants, float[] panel, int at) {
-        FloatVector v = (FloatVector) quants.convert(VectorOperators.I2F, 0);
-        v.intoArray(panel, at);
-        v.intoArray(panel, at + 8);
     }
 
     /** Per-thread buffers, reused. */

@@ -58,9 +58,17 @@ final class TiledQ8Matmul {
                 }
             }
         }
+        reduce(acc, 8 * tokens, tokens, out, rows, rowStart, rowEnd);
+    }
+
+    /**
+     * {@code out[t·rows + r]} = the sum, in ggml's order, of the eight lanes that (row r, token t)
+     * accumulated at {@code acc[(r − rowStart)·accRow + 8t …]}.
+     */
+    static void reduce(float[] acc, int accRow, int tokens, float[] out, int rows, int rowStart, int rowEnd) {
         float[] lanes = new float[8];
         for (int r = rowStart; r < rowEnd; r++) {
-            int a = (r - rowStart) * tokens * 8;
+            int a = (r - rowStart) * accRow;
             for (int t = 0; t < tokens; t++) {
                 System.arraycopy(acc, a + 8 * t, lanes, 0, 8);
                 out[t * rows + r] = ScalarKernels.sumOf8(lanes);
@@ -157,17 +165,19 @@ final class TiledQ8Matmul {
                 for (int h = 0; h < GROUP_VECTORS; h++) {
                     IntVector q = ByteVector.fromMemorySegment(GB, data, block + 2 + 4L * n * h, LE).reinterpretAsInts();
                     int oh = o + h * 4 * n;
-                    q.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
-                            .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(panel, oh);
-                    q.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
-                            .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(panel, oh + n);
-                    q.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
-                            .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(panel, oh + 2 * n);
-                    q.lanewise(VectorOperators.ASHR, 24)
-                            .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(panel, oh + 3 * n);
+                    for (int k = 0; k < 4; k++) groupQuants(q, k).intoArray(panel, oh + k * n);
                 }
             }
         }
+    }
+
+    /**
+     * Of {@code q}'s lanes, each holding four consecutive quants of a block (a group), the k-th
+     * quant as a float: shifting its byte to the top and back sign-extends it.
+     */
+    static FloatVector groupQuants(IntVector q, int k) {
+        IntVector top = k == 3 ? q : q.lanewise(VectorOperators.LSHL, 24 - 8 * k);
+        return (FloatVector) top.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0);
     }
 
     /** Per-thread buffers, reused. */

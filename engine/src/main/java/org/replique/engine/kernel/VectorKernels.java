@@ -76,9 +76,10 @@ public final class VectorKernels implements Kernels {
     @Override
     public PreparedInput prepare(WeightMatrix w, float[] x, int rows, PreparedInput reuse) {
         PreparedInput p = PreparedInput.of(PreparedInput.Format.forWeights(w.type()), x, rows, w.cols(), reuse);
-        if (w.type() == GgmlType.Q8_0) {
+        if (w.type() == GgmlType.Q8_0 && rows >= TILE_FROM && PairedQ8Matmul.applies()) {
+            p.pairedQuants();
+        } else if (w.type() == GgmlType.Q8_0) {
             p.groupedQuants(VectorShapes.GF.length());
-            if (rows >= TILE_FROM && PairedQ8Matmul.applies()) p.pairedQuants();
         } else if (rows >= TILE_FROM) {
             p.paddedFloats(TiledMatmul.activationStride(w.cols()));
         } else if (w.type() == GgmlType.Q4_0) {
