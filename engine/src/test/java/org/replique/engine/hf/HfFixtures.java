@@ -60,8 +60,9 @@ final class HfFixtures {
         return EXPORTED.computeIfAbsent(key, k -> {
             try {
                 if (root == null) {
-                    root = Files.createTempDirectory("replique-hf");
-                    root.toFile().deleteOnExit();
+                    Path created = Files.createTempDirectory("replique-hf");
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(created)));
+                    root = created;
                 }
                 Path out = root.resolve(k);
                 HfFolderExporter.export(gguf, out, new HfFolderExporter.Options(dtype, shards, sentencePiece, tokenizerJson));
@@ -70,6 +71,14 @@ final class HfFixtures {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a temporary folder left behind is harmless
+        }
     }
 
     /** A copy of an exported folder to break in a test. */
