@@ -15,7 +15,8 @@ import org.replique.engine.tensor.WeightMatrix;
  * projection (or the embedding when the output is tied to it), which keeps Q8_0 when the target
  * is Q4_0 — like llama-quantize, which gives that matrix a higher precision than the rest.
  * Matrices already quantized, or whose rows are not whole blocks, stay as they are. Results are
- * in logical row order, in memory of {@code arena}.
+ * in logical row order, in memory of {@code arena}; the mapped pages of each matrix are released
+ * once it is quantized.
  */
 final class QuantizedWeights {
     /** Rows per parallel task. */
@@ -67,7 +68,13 @@ final class QuantizedWeights {
 
         WeightMatrix convert(WeightMatrix m, GgmlType type) {
             WeightMatrix q = quantizable(m, type) ? quantize(m, type, arena) : m;
-            if (q == m) usesFile = true;
+            if (q == m) {
+                usesFile = true;
+            } else if (m.data().isMapped()) {
+                // Its pages are not needed any more: give them back now, so that a load peaks at
+                // the quantized weights plus one matrix rather than both whole models.
+                m.data().unload();
+            }
             done += m.data().byteSize();
             progress.update(done, total);
             return q;
