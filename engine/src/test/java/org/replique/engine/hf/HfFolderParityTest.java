@@ -163,6 +163,18 @@ class HfFolderParityTest {
         assertThat(fromFolder.promptLogits()).containsExactly(fromGguf.promptLogits());
     }
 
+    /** Negative control: Q and K left in GGUF order in the checkpoint are read wrongly, and the tokens show it. */
+    @Test
+    void qAndKRowsNotInRotateHalfOrderGiveOtherTokens(@TempDir Path dir) throws IOException {
+        Path folder = dir.resolve("unpermuted");
+        org.replique.fixtures.hf.HfFolderExporter.export(Fixtures.file("models/stories260K-f32.gguf"), folder,
+                new org.replique.fixtures.hf.HfFolderExporter.Options("F32", 1,
+                        Fixtures.file("models/stories260K.tokenizer.model"), false, false));
+        LlamaCppReference ref = reference("stories260K-f32.once.n64.kvf32.llamacpp.json");
+        GenerationResult r = HfFixtures.greedy(folder, LoadOptions.DEFAULT, ref.promptTokens(), 64, 1);
+        assertThat(r.first().tokens()).isNotEqualTo(ref.generatedTokens());
+    }
+
     @Test
     void aTokenizerJsonAloneGivesTheSameTokens() {
         Path folder = HfFixtures.stories("F32", 1, false, true);
