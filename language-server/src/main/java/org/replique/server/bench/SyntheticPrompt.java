@@ -1,4 +1,4 @@
-package org.replique.engine.bench;
+package org.replique.server.bench;
 
 /**
  * A fixed prompt for speed tests on models whose vocabulary means nothing (random weights): BOS

@@ -1,4 +1,4 @@
-package org.replique.engine.cli;
+package org.replique.server.cli;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

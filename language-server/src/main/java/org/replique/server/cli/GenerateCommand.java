@@ -1,4 +1,4 @@
-package org.replique.engine.cli;
+package org.replique.server.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -115,9 +115,6 @@ public final class GenerateCommand implements Callable<Integer> {
              InferenceState state = backend.newState(modelOptions.contextFor(model.config().contextLength()))) {
             int[] tokens = prompt != null && prompt.ids != null ? prompt.ids
                     : model.tokenizer().encode(text, !noBos && model.tokenizer().vocabulary().addBos(), special);
-            if (tokens.length == 0) {
-                throw new IllegalArgumentException("the prompt is empty and the model adds no BOS: nothing to continue");
-            }
             TokenListener stream = json ? TokenListener.NONE : (candidate, token, piece) -> {
                 out.print(piece);
                 out.flush();

@@ -1,4 +1,4 @@
-package org.replique.engine.cli;
+package org.replique.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,7 @@ class BenchCommandTest {
     @Test
     void jsonHasTheSpeedsAndTheSetup() {
         StringWriter out = new StringWriter();
-        CommandLine cl = EngineCli.commandLine(new EngineCli());
+        CommandLine cl = Replique.commandLine(new Replique());
         cl.setOut(new PrintWriter(out));
         int status = cl.execute("bench", "-m", Fixtures.file("models/stories260K-q4_0.gguf").toString(),
                 "-p", "9", "-n", "4", "-t", "2", "-r", "2", "--warmup", "0", "--json", "--kv-type", "f16");
@@ -36,7 +36,7 @@ class BenchCommandTest {
     @Test
     void tableNamesPromptAndGenerationLines() {
         StringWriter out = new StringWriter();
-        CommandLine cl = EngineCli.commandLine(new EngineCli());
+        CommandLine cl = Replique.commandLine(new Replique());
         cl.setOut(new PrintWriter(out));
         int status = cl.execute("bench", "-m", Fixtures.file("models/stories260K-f32.gguf").toString(),
                 "-p", "5", "-n", "3", "-r", "1", "--warmup", "0", "--kernels", "scalar");
@@ -46,7 +46,7 @@ class BenchCommandTest {
 
     @Test
     void rejectsNonsense() {
-        CommandLine cl = EngineCli.commandLine(new EngineCli());
+        CommandLine cl = Replique.commandLine(new Replique());
         cl.setErr(new PrintWriter(new StringWriter()));
         assertThat(cl.execute("bench", "-m", Fixtures.file("models/stories260K-f32.gguf").toString(), "-n", "1"))
                 .isNotZero();

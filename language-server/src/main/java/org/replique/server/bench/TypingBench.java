@@ -1,10 +1,8 @@
-package org.replique.engine.bench;
+package org.replique.server.bench;
 
 import java.nio.file.Path;
 import org.replique.engine.backend.Backend;
 import org.replique.engine.session.CompletionSession;
-import org.replique.engine.session.DocumentPrompts;
-import org.replique.engine.session.TypingReplay;
 
 /**
  * Typing at the end of a real document, one character per request, as an editor asks for
@@ -20,8 +18,7 @@ public final class TypingBench {
     public static TypingReplay.Report run(Backend backend, Path document, String text, int chars, int tokens,
                                           int budget, int contextLength) {
         try (CompletionSession session = new CompletionSession(backend, contextLength)) {
-            var prompts = DocumentPrompts.find().forDocument(document.getFileName().toString(),
-                    backend.model().tokenizer(), budget);
+            var prompts = PromptAtEnd.forDocument(document.getFileName().toString(), backend.model().tokenizer(), budget);
             return new TypingReplay(session, backend.model().tokenizer(), prompts, TypingReplay.nextTokens(tokens))
                     .replayAtEnd(text, chars);
         }

@@ -1,9 +1,10 @@
-package org.replique.engine.bench;
+package org.replique.server.bench;
 
 import java.util.Arrays;
 import org.replique.engine.backend.Backend;
 import org.replique.engine.backend.Cancellation;
 import org.replique.engine.backend.InferenceState;
+import org.replique.engine.generate.Generator;
 import org.replique.engine.sampling.Sampler;
 
 /**
@@ -44,7 +45,7 @@ public final class ThroughputBench {
 
     /** {@code warmups} untimed then {@code repetitions} timed repetitions of {@code prompt} + {@code generate} tokens. */
     public Result run(int[] prompt, int generate, int repetitions, int warmups) {
-        if (prompt.length == 0) throw new IllegalArgumentException("empty prompt");
+        Generator.checkPrompt(prompt, prompt.length + generate);
         if (generate < 1) throw new IllegalArgumentException("generate at least one token");
         for (int i = 0; i < warmups; i++) once(prompt, generate);
         Run[] runs = new Run[repetitions];

@@ -1,4 +1,4 @@
-package org.replique.engine.cli;
+package org.replique.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +24,7 @@ class CliTest {
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        var cl = EngineCli.commandLine(new EngineCli());
+        var cl = Replique.commandLine(new Replique());
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int exit = cl.execute(args);

@@ -1,4 +1,4 @@
-package org.replique.engine.session;
+package org.replique.server.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,8 +6,12 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.replique.engine.cpu.CpuBackend;
+import org.replique.engine.backend.Backend;
+import org.replique.engine.backend.BackendOptions;
+import org.replique.engine.backend.Backends;
+import org.replique.engine.model.EmbeddedModel;
 import org.replique.engine.model.Model;
+import org.replique.engine.session.CompletionSession;
 
 /** The typing replay's token accounting (its latencies are measured by hand, not asserted). */
 class TypingReplayTest {
@@ -21,12 +25,12 @@ class TypingReplayTest {
             """;
 
     private static Model demo;
-    private static CpuBackend backend;
+    private static Backend backend;
 
     @BeforeAll
     static void load() {
-        demo = TestModels.demo();
-        backend = TestModels.cpu(demo);
+        demo = Model.load(EmbeddedModel.path());
+        backend = Backends.create("cpu", demo, new BackendOptions(1, "scalar"));
     }
 
     @AfterAll
@@ -72,9 +76,9 @@ class TypingReplayTest {
         StringBuilder play = new StringBuilder();
         for (int i = 0; i < 40; i++) play.append(DIALOGUE);
         int budget = CONTEXT - 4 - 1; // room for BOS and the generated tokens
-        ContextBudget policy = new ContextBudget(budget, ContextBudget.tokenCounter(demo.tokenizer()));
+        var prompts = PromptAtEnd.forDocument("misanthrope.txt", demo.tokenizer(), budget);
         try (CompletionSession session = new CompletionSession(backend, CONTEXT)) {
-            TypingReplay.Report report = replay(session, TypingReplay.linesAsTurns(policy), 4)
+            TypingReplay.Report report = replay(session, prompts, 4)
                     .replayAtEnd(play.toString(), 120);
             assertThat(report.steps()).allSatisfy(s -> assertThat(s.promptTokens()).isLessThanOrEqualTo(budget + 1));
             assertThat(report.evaluatedTokensMedian()).isLessThanOrEqualTo(16);

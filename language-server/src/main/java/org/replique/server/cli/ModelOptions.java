@@ -1,4 +1,4 @@
-package org.replique.engine.cli;
+package org.replique.server.cli;
 
 import java.nio.file.Path;
 import org.replique.engine.backend.BackendOptions;

@@ -1,4 +1,4 @@
-package org.replique.engine.bench;
+package org.replique.server.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

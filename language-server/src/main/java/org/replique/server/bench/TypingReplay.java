@@ -1,6 +1,5 @@
-package org.replique.engine.session;
+package org.replique.server.bench;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
@@ -8,6 +7,9 @@ import org.replique.engine.backend.Cancellation;
 import org.replique.engine.generate.GenerationRequest;
 import org.replique.engine.generate.TokenListener;
 import org.replique.engine.sampling.SamplingParams;
+import org.replique.engine.session.CompletionSession;
+import org.replique.engine.session.RequestCost;
+import org.replique.engine.session.SessionResult;
 import org.replique.engine.tokenizer.Tokenizer;
 
 /**
@@ -22,8 +24,8 @@ public final class TypingReplay {
     private final GenerationRequest request;
 
     /**
-     * @param promptOf the prompt text for a document text (a prompt builder, a {@link ContextBudget}
-     *                 cut, or the text itself); it is tokenized with the tokenizer's BOS setting
+     * @param promptOf the prompt text for a document text ({@link PromptAtEnd}, or the text itself);
+     *                 it is tokenized with the tokenizer's BOS setting
      * @param request  what each request generates (see {@link #nextTokens})
      */
     public TypingReplay(CompletionSession session, Tokenizer tokenizer, Function<String, String> promptOf,
@@ -37,25 +39,6 @@ public final class TypingReplay {
     /** Greedy generation of {@code n} tokens that ignores end-of-sequence, so that every request generates. */
     public static GenerationRequest nextTokens(int n) {
         return GenerationRequest.of(SamplingParams.greedyDecoding(), n).withStopAtEos(false);
-    }
-
-    /**
-     * Prompts for a document in the one-turn-per-line format ({@code [Name:] text}): every complete
-     * line is a turn, the unfinished last line is the tail, no head, cut to {@code budget}. The
-     * function remembers its last cut, so it serves one document.
-     */
-    public static Function<String, String> linesAsTurns(ContextBudget budget) {
-        ContextCut[] last = {null};
-        return document -> {
-            List<String> turns = new ArrayList<>();
-            int start = 0;
-            for (int nl = document.indexOf('\n'); nl >= 0; nl = document.indexOf('\n', start)) {
-                turns.add(document.substring(start, nl + 1));
-                start = nl + 1;
-            }
-            last[0] = budget.fit("", turns, document.substring(start), last[0]);
-            return last[0].text();
-        };
     }
 
     /** Types the last {@code chars} characters of {@code document} at its end. */

@@ -1,4 +1,4 @@
-package org.replique.engine.cli;
+package org.replique.server.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.replique.engine.backend.Backend;
 import org.replique.engine.backend.Backends;
-import org.replique.engine.bench.ProcessMemory;
-import org.replique.engine.bench.SyntheticPrompt;
-import org.replique.engine.bench.ThroughputBench;
+import org.replique.server.bench.ProcessMemory;
+import org.replique.server.bench.SyntheticPrompt;
+import org.replique.server.bench.ThroughputBench;
 import org.replique.engine.cpu.CpuBackend;
 import org.replique.engine.gguf.GgufTensorInfo;
 import org.replique.engine.model.Model;
@@ -103,7 +103,7 @@ public final class BenchCommand implements Callable<Integer> {
             // Each keystroke's request generates one token unless -n says otherwise: what is measured
             // is the latency to the first new token.
             int tokens = spec.commandLine().getParseResult().hasMatchedOption("--n-gen") ? Math.max(1, generatedTokens) : 1;
-            var report = org.replique.engine.bench.TypingBench.run(backend, document, text, typedChars, tokens,
+            var report = org.replique.server.bench.TypingBench.run(backend, document, text, typedChars, tokens,
                     context - tokens - 1, context);
             if (json) {
                 JsonObject o = new JsonObject();
