@@ -9,9 +9,12 @@ import org.replique.engine.model.LoadProgress;
 import org.replique.engine.model.Model;
 import org.replique.engine.session.SessionManager;
 
-/** A model ready to serve: the weights, the backend running them, and the per-document sessions. */
-public record LoadedModel(Model model, Backend backend, SessionManager sessions, Path path, boolean embedded)
-        implements AutoCloseable {
+/**
+ * A model ready to serve: the weights, the backend running them, the per-document sessions, and
+ * the token counts of the texts its prompts are built from.
+ */
+public record LoadedModel(Model model, Backend backend, SessionManager sessions, TokenCounts tokenCounts, Path path,
+                          boolean embedded) implements AutoCloseable {
 
     /**
      * Loads a model synchronously ({@code path} null = the embedded demo model) with its backend and
@@ -24,7 +27,8 @@ public record LoadedModel(Model model, Backend backend, SessionManager sessions,
         try {
             Backend b = Backends.create(backend, model, new BackendOptions(threads, "auto"));
             int context = Math.min(contextLength, model.config().contextLength());
-            return new LoadedModel(model, b, new SessionManager(b, context), file, embedded);
+            return new LoadedModel(model, b, new SessionManager(b, context), new TokenCounts(model.tokenizer()), file,
+                    embedded);
         } catch (RuntimeException e) {
             model.close();
             throw e;

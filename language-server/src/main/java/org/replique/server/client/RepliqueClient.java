@@ -1,4 +1,4 @@
-package org.replique.server.lsp;
+package org.replique.server.client;
 
 import org.eclipse.lsp4j.jsonrpc.services.JsonNotification;
 import org.eclipse.lsp4j.services.LanguageClient;

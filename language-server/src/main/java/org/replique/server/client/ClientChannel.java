@@ -1,8 +1,12 @@
-package org.replique.server.lsp;
+package org.replique.server.client;
 
+import jakarta.inject.Singleton;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.lsp4j.ApplyWorkspaceEditParams;
+import org.eclipse.lsp4j.ApplyWorkspaceEditResponse;
+import org.eclipse.lsp4j.ClientCapabilities;
 import org.eclipse.lsp4j.MessageParams;
 import org.eclipse.lsp4j.MessageType;
 import org.eclipse.lsp4j.ProgressParams;
@@ -14,19 +18,31 @@ import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.replique.server.model.ModelStatus;
 
 /**
- * Everything the server says to the client, in one place: logs, messages, progress and status.
- * Safe to use before the client is connected (messages are then dropped) and from any thread.
+ * Everything the server says to the client, in one place: logs, messages, progress and status,
+ * and what the client said it can show. Safe to use before the client is connected (messages are
+ * then dropped) and from any thread.
  */
+@Singleton
 public final class ClientChannel {
     private final AtomicReference<RepliqueClient> client = new AtomicReference<>();
     private volatile boolean progressSupported;
+    private volatile boolean inlineCompletion;
 
     public void connect(RepliqueClient c) {
         client.set(c);
     }
 
-    public void setProgressSupported(boolean supported) {
-        this.progressSupported = supported;
+    /** Records what the client announced in {@code initialize}. */
+    public void capabilities(ClientCapabilities caps) {
+        progressSupported = caps != null && caps.getWindow() != null
+                && Boolean.TRUE.equals(caps.getWindow().getWorkDoneProgress());
+        inlineCompletion = caps != null && caps.getTextDocument() != null
+                && caps.getTextDocument().getInlineCompletion() != null;
+    }
+
+    /** Whether the client shows ghost text ({@code textDocument/inlineCompletion}). */
+    public boolean hasInlineCompletion() {
+        return inlineCompletion;
     }
 
     public void log(MessageType type, String message) {
@@ -40,10 +56,9 @@ public final class ClientChannel {
     }
 
     /** Asks the client to apply an edit; completes with null when no client is connected. */
-    public java.util.concurrent.CompletableFuture<org.eclipse.lsp4j.ApplyWorkspaceEditResponse> applyEdit(
-            org.eclipse.lsp4j.ApplyWorkspaceEditParams params) {
+    public CompletableFuture<ApplyWorkspaceEditResponse> applyEdit(ApplyWorkspaceEditParams params) {
         RepliqueClient c = client.get();
-        return c == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : c.applyEdit(params);
+        return c == null ? CompletableFuture.completedFuture(null) : c.applyEdit(params);
     }
 
     public void status(ModelStatus status) {

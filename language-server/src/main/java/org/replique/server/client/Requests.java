@@ -1,4 +1,4 @@
-package org.replique.server.lsp;
+package org.replique.server.client;
 
 import java.util.concurrent.CompletableFuture;
 import org.replique.engine.backend.Cancellation;
