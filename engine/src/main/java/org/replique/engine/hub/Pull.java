@@ -30,7 +30,8 @@ public final class Pull {
      * @param folder     the snapshot folder in the cache, or the local folder
      * @param downloaded files fetched now; the others were on disk already
      */
-    public record Result(RepoInfo info, Path folder, List<RepoFile> files, int downloaded, long downloadedBytes) {
+    public record Result(RepoInfo info, Path folder, List<RepoFile> files, List<RepoFile> skipped, int downloaded,
+                         long downloadedBytes) {
         public int reused() {
             return files.size() - downloaded;
         }
@@ -50,8 +51,11 @@ public final class Pull {
         try (HubClient client = new HubClient(settings, policy, listener)) {
             RepoInfo info = client.info(request.repo(), request.revision());
             String commit = info.commit();
-            Predicate<String> included = FileGlob.anyOf(request.includes());
+            Predicate<String> included = request.includes().isEmpty() ? usableBy(info.files())
+                    : FileGlob.anyOf(request.includes());
             List<RepoFile> chosen = info.files().stream().filter(f -> included.test(f.path())).toList();
+            List<RepoFile> skipped = request.includes().isEmpty()
+                    ? info.files().stream().filter(f -> !included.test(f.path())).toList() : List.of();
             if (chosen.isEmpty() && !request.includes().isEmpty()) {
                 throw new HubException(Kind.NO_MATCHING_FILES, request.repo() + ": no file matches "
                         + String.join(", ", request.includes()) + " (files: " + names(info.files()) + ")");
@@ -59,6 +63,7 @@ public final class Pull {
             for (RepoFile f : chosen) RepoPaths.checked(f.path());
             chosen = chosen.stream().map(f -> f.described() ? f : client.describe(request.repo(), commit, f)).toList();
             listener.repository(info, chosen);
+            if (!skipped.isEmpty()) listener.skipped(skipped);
 
             Target target = request.localDir() == null
                     ? new CacheTarget(new HubCache(settings.cache()), request.repo(), commit)
@@ -73,10 +78,23 @@ public final class Pull {
                 bytes += f.size();
             }
             Path folder = target.finish(request.revision());
-            return new Result(info, folder, chosen, downloaded, bytes);
+            return new Result(info, folder, chosen, skipped, downloaded, bytes);
         } catch (IOException e) {
             throw new HubException(Kind.IO, request.repo() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Weight files in formats the engine cannot read (PyTorch and TensorFlow pickles, ONNX, Mistral's own). */
+    private static final Predicate<String> OTHER_WEIGHTS = FileGlob.anyOf(List.of("pytorch_model*.bin", "*.pt", "*.pth",
+            "*.ckpt", "tf_model.h5", "flax_model.msgpack", "*.onnx", "*.onnx_data", "rust_model.ot", "consolidated*"));
+
+    /**
+     * Without {@code --include}: every file, except weights in other formats when the repository
+     * also has safetensors or GGUF ones (a checkpoint often ships both, doubling the download).
+     */
+    private static Predicate<String> usableBy(List<RepoFile> files) {
+        boolean readable = files.stream().anyMatch(f -> f.path().endsWith(".safetensors") || f.path().endsWith(".gguf"));
+        return readable ? OTHER_WEIGHTS.negate() : name -> true;
     }
 
     private static String names(List<RepoFile> files) {

@@ -10,6 +10,9 @@ public interface PullListener {
     /** The revision is resolved and the files to fetch are chosen. */
     default void repository(RepoInfo info, List<RepoFile> selected) {}
 
+    /** Files left out without {@code --include}: weights in formats the engine does not read. */
+    default void skipped(List<RepoFile> files) {}
+
     /** A file already on disk: in the snapshot, or (when {@code linked}) as a blob another commit downloaded. */
     default void reused(RepoFile file, boolean linked) {}
 

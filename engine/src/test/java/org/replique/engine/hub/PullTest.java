@@ -376,6 +376,34 @@ class PullTest {
     }
 
     @Test
+    void weightsInFormatsTheEngineCannotReadAreLeftOutUnlessIncluded() throws IOException {
+        hub.add("pytorch_model.bin", new byte[5000], true);
+        hub.add("consolidated.00.pth", new byte[3000], true);
+
+        Pull.Result result = pull();
+
+        assertThat(result.skipped()).extracting(RepoFile::path).containsExactly("pytorch_model.bin", "consolidated.00.pth");
+        assertThat(result.files()).hasSize(4);
+        assertThat(pointer("pytorch_model.bin")).doesNotExist();
+        assertThat(hub.fileRequests()).noneMatch(s -> s.path().endsWith(".bin") || s.path().endsWith(".pth"));
+
+        pull(settings(null), "*.bin");
+        assertWhole("pytorch_model.bin");
+    }
+
+    @Test
+    void aRepositoryOfOtherWeightFormatsOnlyIsPulledWhole() throws IOException {
+        hub.files.remove(GGUF);
+        hub.lfs.remove(GGUF);
+        hub.add("pytorch_model.bin", new byte[5000], true);
+
+        Pull.Result result = pull();
+
+        assertThat(result.skipped()).isEmpty();
+        assertWhole("pytorch_model.bin");
+    }
+
+    @Test
     void aLocalDirGetsPlainFilesAndHuggingFaceHubBookkeeping() throws IOException {
         Path dir = tmp.resolve("claire");
         Pull p = new Pull(settings(null), policy, listener);

@@ -45,7 +45,9 @@ public final class PullCommand implements Callable<Integer> {
     String revision;
 
     @Option(names = "--include", paramLabel = "GLOB",
-            description = "only files matching GLOB (repeatable; * matches across folders), e.g. '*Q4_K_M.gguf'")
+            description = {"only files matching GLOB (repeatable; * matches across folders), e.g. '*Q4_K_M.gguf'.",
+                    "Without it: every file but weights in formats Réplique does not read (PyTorch .bin beside"
+                            + " safetensors, …)"})
     List<String> includes = new ArrayList<>();
 
     @Option(names = "--local-dir", paramLabel = "DIR", description = "plain files in DIR instead of the shared cache")
@@ -83,6 +85,8 @@ public final class PullCommand implements Callable<Integer> {
         private final PrintWriter out;
         private final PrintWriter err;
         private final boolean bars;
+        /** Files smaller than this get no bar. */
+        private static final long BAR_THRESHOLD = 1 << 20;
 
         Report(PrintWriter out, PrintWriter err, boolean bars) {
             this.out = out;
@@ -105,6 +109,15 @@ public final class PullCommand implements Callable<Integer> {
         }
 
         @Override
+        public void skipped(List<RepoFile> files) {
+            long total = files.stream().mapToLong(f -> Math.max(0, f.size())).sum();
+            out.printf(Locale.ROOT, "Leaving out %d file%s (%s) of weight formats Réplique does not read: %s;"
+                    + " --include fetches them%n", files.size(), files.size() == 1 ? "" : "s", size(total),
+                    String.join(", ", files.stream().map(RepoFile::path).limit(6).toList()) + (files.size() > 6 ? ", …" : ""));
+            out.flush();
+        }
+
+        @Override
         public void reused(RepoFile file, boolean linked) {
             if (!bars) {
                 err.println((linked ? "linked   " : "present  ") + file.path());
@@ -119,6 +132,9 @@ public final class PullCommand implements Callable<Integer> {
                         + (resumedFrom > 0 ? ", resuming after " + size(resumedFrom) : "") + ")");
                 err.flush();
                 return Transfer.NONE;
+            }
+            if (file.size() < BAR_THRESHOLD) {
+                return Transfer.NONE; // a bar for a few kilobytes would only flicker
             }
             ProgressBar bar = new ProgressBarBuilder()
                     .setTaskName(shortName(file.path()))
@@ -150,7 +166,9 @@ public final class PullCommand implements Callable<Integer> {
 
         @Override
         public void retrying(String what, int failures, String reason, Duration wait) {
-            err.printf(Locale.ROOT, "%s: %s; retrying in %.1f s%n", what, reason, wait.toMillis() / 1000.0);
+            // On a terminal the bar's line is still open: the message goes below it.
+            err.printf(Locale.ROOT, "%s%s: %s; retrying in %.1f s%n", bars ? System.lineSeparator() : "", what, reason,
+                    wait.toMillis() / 1000.0);
             err.flush();
         }
 
