@@ -100,6 +100,7 @@ public final class HubClient implements AutoCloseable {
      * it to {@code destination}. A failed check deletes the download: a file of full length with
      * wrong bytes is no prefix to resume from. An interrupted download stays for the next pull.
      */
+    @SuppressWarnings("try") // the lock is held for the whole download, never used otherwise
     public void fetch(RepoId repo, String commit, RepoFile file, Path incomplete, Path destination) {
         URI uri = resolveUri(repo, commit, file.path());
         ContentCheck check = file.check();
