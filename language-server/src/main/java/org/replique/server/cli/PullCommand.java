@@ -59,8 +59,6 @@ public final class PullCommand implements Callable<Integer> {
     /** Where the hub is and who we are: from the environment unless set (tests). */
     HubSettings settings;
     RetryPolicy policy = RetryPolicy.DEFAULT;
-    /** Whether to draw progress bars: on a terminal only, unless set (tests). */
-    Boolean terminal;
 
     @Override
     public Integer call() {
@@ -68,7 +66,8 @@ public final class PullCommand implements Callable<Integer> {
         HubSettings s = settings != null ? settings : HubSettings.fromEnvironment();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean bars = terminal != null ? terminal : System.console() != null && System.console().isTerminal();
+        // Bars only on a terminal; piped or logged output gets one line per file.
+        boolean bars = System.console() != null && System.console().isTerminal();
         Pull.Result result = new Pull(s, policy, new Report(out, err, bars))
                 .run(new Pull.Request(repo, revision, includes, localDir));
         out.printf(Locale.ROOT, "%s: %d file%s in %s (%d downloaded, %d already there)%n", repo, result.files().size(),
