@@ -3,12 +3,13 @@ package org.replique.server.cli;
 import java.nio.file.Path;
 import org.replique.engine.backend.BackendOptions;
 import org.replique.engine.backend.KvType;
+import org.replique.server.hub.ModelReference;
 import org.replique.engine.model.EmbeddedModel;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs a model shares. */
 public final class ModelOptions {
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "GGUF model file (default: the embedded demo model)")
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "GGUF model file, or OWNER/NAME of a pulled model (default: the embedded demo model)")
     Path model;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "compute threads (default: one per physical core)")
@@ -33,7 +34,7 @@ public final class ModelOptions {
     int slidingWindow;
 
     public Path modelPath() {
-        return model != null ? model : EmbeddedModel.path();
+        return model != null ? ModelReference.resolve(model.toString()) : EmbeddedModel.path();
     }
 
     public BackendOptions backendOptions() {

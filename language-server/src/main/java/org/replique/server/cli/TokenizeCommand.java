@@ -37,7 +37,8 @@ public final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Tokenizer tokenizer = Model.loadTokenizer(model != null ? model : EmbeddedModel.path());
+        Tokenizer tokenizer = Model.loadTokenizer(model != null ? org.replique.server.hub.ModelReference.resolve(model.toString())
+                : EmbeddedModel.path());
         // The empty text has no tokens at all: BOS only ever starts a text.
         int[] ids = text.isEmpty() ? new int[0]
                 : tokenizer.encode(text, !noBos && tokenizer.vocabulary().addBos(), special);
