@@ -1,7 +1,7 @@
 package org.replique.engine.gguf;
 
 import java.nio.file.Path;
-import org.replique.engine.model.ModelFileException;
+import org.replique.engine.file.ModelFileException;
 
 /**
  * A model file that cannot be used, with what is wrong and where. Never a raw index error: the

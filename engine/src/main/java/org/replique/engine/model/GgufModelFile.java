@@ -1,5 +1,6 @@
 package org.replique.engine.model;
 
+import org.replique.engine.file.ModelFileException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,10 +1,9 @@
 package org.replique.engine.model;
 
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.replique.engine.gguf.GgufFile;
-import org.replique.engine.hf.HfFolder;
 import org.replique.engine.tokenizer.Tokenizer;
 import org.replique.engine.tokenizer.Vocabulary;
 
@@ -53,9 +52,13 @@ public final class Model implements AutoCloseable {
         return load(path, new LoadOptions(slidingWindow, WeightsFormat.AS_STORED, progress));
     }
 
-    /** Loads a model as {@code options} say. */
+    /** Loads a model (a GGUF file, or any {@link ModelFormat} installed) as {@code options} say. */
     public static Model load(Path path, LoadOptions options) {
-        ModelFile file = ModelFile.open(path);
+        return load(ModelFile.open(path), options);
+    }
+
+    /** Loads a model from an open {@link ModelFile}, which the model then owns (and closes). */
+    public static Model load(ModelFile file, LoadOptions options) {
         Arena arena = null;
         try {
             Tokenizer tokenizer = new Tokenizer(file.vocabulary());
@@ -101,7 +104,7 @@ public final class Model implements AutoCloseable {
         return file.sizeBytes();
     }
 
-    /** The GGUF file or Hugging Face folder the model came from. */
+    /** The GGUF file (or Hugging Face folder) the model came from. */
     public Path path() {
         return file.path();
     }
@@ -117,12 +120,13 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Loads only the tokenizer of a GGUF file (which may hold no tensors at all) or of a Hugging
-     * Face folder.
+     * Loads only the tokenizer of a GGUF file (which may hold no tensors at all) or of another
+     * installed {@link ModelFormat} (a Hugging Face folder).
      */
     public static Tokenizer loadTokenizer(Path path) {
-        if (Files.isDirectory(path)) {
-            return new Tokenizer(HfFolder.readVocabulary(path));
+        Optional<ModelFormat> format = ModelFile.format(path);
+        if (format.isPresent()) {
+            return new Tokenizer(format.get().vocabulary(path));
         }
         try (GgufFile file = GgufFile.open(path)) {
             return new Tokenizer(Vocabulary.from(file.metadata(), path));

@@ -1,16 +1,18 @@
 package org.replique.engine.model;
 
-import java.nio.file.Files;
+import org.replique.engine.file.ModelFileException;
 import java.nio.file.Path;
 import java.util.Map;
-import org.replique.engine.hf.HfFolder;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import org.replique.engine.tokenizer.Vocabulary;
 
 /**
- * A model as the engine reads it, whatever its form on disk: a GGUF file, or a Hugging Face folder
- * ({@code config.json}, safetensors shards, a tokenizer) mapped to the same configuration, the
- * same vocabulary and the same tensor names ({@code token_embd.weight}, {@code blk.N.attn_q.weight},
- * …). Tensors are views into memory-mapped files, valid until {@link #close()}.
+ * A model as the engine reads it, whatever its form on disk: a GGUF file, or another
+ * {@link ModelFormat} such as a Hugging Face folder ({@code config.json}, safetensors shards, a
+ * tokenizer) mapped to the same configuration, the same vocabulary and the same tensor names
+ * ({@code token_embd.weight}, {@code blk.N.attn_q.weight}, …). Tensors are views into
+ * memory-mapped files, valid until {@link #close()}.
  *
  * <p>Configuration comes from the files' metadata only, never from the model's name.
  */
@@ -19,9 +21,18 @@ public interface ModelFile extends AutoCloseable {
     /** What went wrong with a tensor that the weights need; each format throws its own exception kind. */
     enum Problem { MISSING_TENSOR, SHAPE_MISMATCH, UNSUPPORTED_TYPE }
 
-    /** Opens a GGUF file, or a Hugging Face folder when {@code path} is a directory. */
+    /** Opens {@code path} with the first {@link ModelFormat} that reads it, else as a GGUF file. */
     static ModelFile open(Path path) {
-        return Files.isDirectory(path) ? HfFolder.open(path) : GgufModelFile.open(path);
+        Optional<ModelFormat> format = format(path);
+        return format.isPresent() ? format.get().open(path) : GgufModelFile.open(path);
+    }
+
+    /** The installed format that reads {@code path}, if any (GGUF needs none). */
+    static Optional<ModelFormat> format(Path path) {
+        for (ModelFormat f : ServiceLoader.load(ModelFormat.class)) {
+            if (f.reads(path)) return Optional.of(f);
+        }
+        return Optional.empty();
     }
 
     /** The file or folder. */
