@@ -86,7 +86,11 @@ public final class SettingsParser {
         String backend = string(o, "backend", "model.backend", b.backend(), BACKENDS);
         int threads = integer(o, "threads", "model.threads", b.threads(), 0, 256);
         int context = integer(o, "contextLength", "model.contextLength", b.contextLength(), 16, 131072);
-        String weights = string(o, "weights", "model.weights", b.weights(), WEIGHTS);
+        String weights = string(o, "weights", "model.weights", b.weights(), null);
+        if (!WEIGHTS.contains(weights)) {
+            problems.add("model.weights must be q8_0, q4_0 or empty (as stored), not '" + weights + "'");
+            weights = b.weights();
+        }
         return new ModelSettings(path, backend, threads, context, weights);
     }
 
