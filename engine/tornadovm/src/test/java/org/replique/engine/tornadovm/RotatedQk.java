@@ -15,7 +15,7 @@ import org.replique.engine.tokenizer.Vocabulary;
 /**
  * A GGUF whose Q and K matrices are handed over as a Hugging Face checkpoint stores them: their
  * rows moved to rotate-half order, declared with that {@link RowOrder} (or, for a negative
- * control, declared as if they were in the engine's order). The same helper as the engine's tests.
+ * control, declared as if they were in the engine's order). A copy of the engine tests' RotatedQk.
  */
 final class RotatedQk implements ModelFile {
     private final ModelFile gguf;
