@@ -2,14 +2,43 @@ package org.replique.engine.model;
 
 import org.replique.engine.tensor.WeightMatrix;
 
-/** The weights of one transformer block, named after the paper's symbols. */
+/**
+ * The weights of one transformer block, named after the paper's symbols. What a layout lacks is
+ * null: Llama has separate {@code wq}, {@code wk}, {@code wv}, a second norm before the
+ * feed-forward and a gate; Falcon has one fused {@code wqkv} (rows: the query heads, then the key
+ * heads, then the value heads), norm biases, no gate, no feed-forward norm (its MLP reads the
+ * attention norm's output) and, in Falcon-40B, its own norm for the attention input.
+ *
+ * @param attentionNorm2     Falcon-40B's separate norm of the attention input ({@code attn_norm_2}), or null
+ * @param attentionNorm2Bias its bias, or null
+ */
 public record LayerWeights(
         float[] attentionNorm,
+        float[] attentionNormBias,
+        float[] attentionNorm2,
+        float[] attentionNorm2Bias,
         WeightMatrix wq,
         WeightMatrix wk,
         WeightMatrix wv,
+        WeightMatrix wqkv,
         WeightMatrix wo,
         float[] ffnNorm,
         WeightMatrix wGate,
         WeightMatrix wUp,
-        WeightMatrix wDown) {}
+        WeightMatrix wDown) {
+
+    /** A Llama block: RMSNorms without bias, separate Q/K/V, SwiGLU. */
+    public static LayerWeights llama(float[] attentionNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv,
+                                     WeightMatrix wo, float[] ffnNorm, WeightMatrix wGate, WeightMatrix wUp,
+                                     WeightMatrix wDown) {
+        return new LayerWeights(attentionNorm, null, null, null, wq, wk, wv, null, wo, ffnNorm, wGate, wUp, wDown);
+    }
+
+    /** A Falcon block: LayerNorm(s) with bias, fused Q/K/V, a GELU MLP. */
+    public static LayerWeights falcon(float[] attentionNorm, float[] attentionNormBias, float[] attentionNorm2,
+                                      float[] attentionNorm2Bias, WeightMatrix wqkv, WeightMatrix wo, WeightMatrix wUp,
+                                      WeightMatrix wDown) {
+        return new LayerWeights(attentionNorm, attentionNormBias, attentionNorm2, attentionNorm2Bias, null, null, null,
+                wqkv, wo, null, null, wUp, wDown);
+    }
+}
