@@ -1,5 +1,6 @@
 package org.replique.server.model;
 
+import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,7 @@ import org.replique.server.config.ServerSettings.ModelSettings;
  * model is ready, {@link #current()} is empty and callers answer at once instead of waiting. A
  * failed load leaves the previous model serving. One load at a time; a newer request wins.
  */
+@Singleton
 public final class ModelService implements AutoCloseable {
 
     /** Receives status changes and load progress (percent). */
