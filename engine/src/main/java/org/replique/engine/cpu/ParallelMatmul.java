@@ -93,6 +93,27 @@ final class ParallelMatmul {
         });
     }
 
+    /**
+     * The GELU MLP's first half: {@code up = gelu(W_up·x)}, each task doing the product and the
+     * activation for its rows. The activation is {@link Gelu}'s, element by element.
+     */
+    void upGelu(WeightMatrix wUp, PreparedInput x, float[] up) {
+        int tokens = x.rows();
+        int rows = wUp.rows();
+        if (pool.threads() == 1) {
+            kernels.matmul(wUp, x, up);
+            Gelu.apply(up, 0, tokens * rows);
+            return;
+        }
+        Ranges ranges = new Ranges(new WeightMatrix[] {wUp}, tokens, pool.threads());
+        pool.run(ranges.count(), (task, worker) -> {
+            int start = ranges.start(task);
+            int end = ranges.end(task);
+            kernels.matmul(wUp, x, up, start, end);
+            for (int t = 0; t < tokens; t++) Gelu.apply(up, t * rows + start, t * rows + end);
+        });
+    }
+
     /** {@code gate[i] = silu(gate[i]) · up[i]} for {@code from ≤ i < to}, with {@code silu(x) = x / (1 + e^-x)}. */
     static void swiglu(float[] gate, float[] up, int from, int to) {
         for (int i = from; i < to; i++) {
