@@ -69,8 +69,8 @@ final class Transformer {
             // Attention block.
             for (int t = 0; t < n; t++) rmsnorm(s.xb, t * dim, s.x, t * dim, layer.attentionNorm(), dim, c.rmsEps());
             PreparedInput xq = prepare(s, ATTENTION_INPUT, layer.wq(), s.xb, n);
-            PreparedInput xk = reuse(xq, layer.wq(), layer.wk(), s.xb, n);
-            PreparedInput xv = reuse(xq, layer.wq(), layer.wv(), s.xb, n);
+            PreparedInput xk = kernels.share(xq, layer.wk(), s.xb, n);
+            PreparedInput xv = kernels.share(xq, layer.wv(), s.xb, n);
             matmuls.multiply(new WeightMatrix[] {layer.wq(), layer.wk(), layer.wv()},
                     new PreparedInput[] {xq, xk, xv}, new float[][] {s.q, s.k, s.v});
             for (int t = 0; t < n; t++) {
@@ -85,7 +85,7 @@ final class Transformer {
             // Feed-forward block: down(silu(gate(x)) ⊙ up(x)).
             for (int t = 0; t < n; t++) rmsnorm(s.xb, t * dim, s.x, t * dim, layer.ffnNorm(), dim, c.rmsEps());
             PreparedInput xGate = prepare(s, FFN_INPUT, layer.wGate(), s.xb, n);
-            matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), reuse(xGate, layer.wGate(), layer.wUp(), s.xb, n), s.gate, s.up);
+            matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), kernels.share(xGate, layer.wUp(), s.xb, n), s.gate, s.up);
             matmuls.multiply(layer.wDown(), prepare(s, FFN_HIDDEN, layer.wDown(), s.gate, n), s.projected);
             for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
         }
@@ -105,17 +105,6 @@ final class Transformer {
         PreparedInput p = kernels.prepare(weights, x, n, s.prepared[site]);
         s.prepared[site] = p;
         return p;
-    }
-
-    /**
-     * {@code prepared} (made from {@code x} for {@code first}) when {@code other} takes its
-     * activations in the same form, else {@code x} prepared for {@code other}: Q, K and V, or gate
-     * and up, usually share one conversion.
-     */
-    private PreparedInput reuse(PreparedInput prepared, WeightMatrix first, WeightMatrix other, float[] x, int n) {
-        boolean same = PreparedInput.Format.forWeights(first.type()) == PreparedInput.Format.forWeights(other.type())
-                && first.cols() == other.cols();
-        return same ? prepared : kernels.prepare(other, x, n);
     }
 
     /** Causal (and, when set, sliding-window) attention of every new token over the cache, one task per head. */

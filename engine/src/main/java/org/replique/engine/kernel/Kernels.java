@@ -15,7 +15,7 @@ public interface Kernels {
 
     /**
      * {@code out[t·w.rows() + r] = W[r] · x[t]} for every row {@code r} and every activation row
-     * {@code t < x.rows()}; {@code x} must be prepared in {@link PreparedInput.Format#forWeights}.
+     * {@code t < x.rows()}; {@code x} must come from {@link #prepare} or {@link #share} for {@code w}.
      */
     void matmul(WeightMatrix w, PreparedInput x, float[] out);
 
@@ -46,6 +46,17 @@ public interface Kernels {
      */
     default PreparedInput prepare(WeightMatrix w, float[] x, int rows, PreparedInput reuse) {
         return prepare(w, x, rows);
+    }
+
+    /**
+     * {@code x} prepared for {@code w}: {@code prepared} itself (made from the same {@code rows}
+     * activation rows {@code x} for another matrix) when {@code w} multiplies with the same form,
+     * else a new preparation. Q, K and V, or gate and up, usually share one conversion.
+     */
+    default PreparedInput share(PreparedInput prepared, WeightMatrix w, float[] x, int rows) {
+        boolean same = prepared.format() == PreparedInput.Format.forWeights(w.type()) && prepared.cols() == w.cols()
+                && prepared.rows() == rows;
+        return same ? prepared : prepare(w, x, rows);
     }
 
     /**

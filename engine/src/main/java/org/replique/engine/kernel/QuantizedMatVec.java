@@ -14,7 +14,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.Blocks;
 import org.replique.engine.tensor.WeightMatrix;
 
@@ -33,53 +32,110 @@ import org.replique.engine.tensor.WeightMatrix;
  * on its partner, so results do not depend on how rows are split between threads.
  */
 final class QuantizedMatVec {
+    /**
+     * Q8_0 activations: the quants as floats, reordered within each block of 32 for kernels that
+     * keep ggml's eight lanes of four neighbouring products in vectors of {@code GF.length()}
+     * (8 or 4) lanes: quant {@code 4g + k} (group g, k = 0..3) goes to
+     * {@code (g / lanes)·4·lanes + k·lanes + g % lanes}, so that one vector load gives the k-th
+     * quant of {@code lanes} consecutive groups.
+     */
+    static final PreparedInput.View<float[]> GROUPED = (x, previous) -> groupedQuants(x, GF.length(), previous);
+
+    /** Q8_0 activations as floats {@code d·q} (exact), row after row. */
+    static final PreparedInput.View<float[]> SCALED = (x, previous) -> TiledMatmul.paddedFloats(x, x.cols(), previous);
+
+    static final MatmulKernel Q8_0 = new MatmulKernel() {
+        @Override
+        public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+            multiplyQ8_0(w, x, out, rowStart, rowEnd);
+        }
+
+        @Override
+        public void derive(PreparedInput x) {
+            x.view(GROUPED);
+        }
+    };
+
+    static final MatmulKernel Q4_0 = new MatmulKernel() {
+        @Override
+        public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+            multiplyQ4_0(w, x, out, rowStart, rowEnd);
+        }
+
+        @Override
+        public void derive(PreparedInput x) {
+            x.view(SCALED);
+        }
+    };
+
     private QuantizedMatVec() {}
 
-    /** Rows {@code [rowStart, rowEnd)} of {@code w} (Q8_0 or Q4_0) times every row of {@code x}. */
-    static void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+    /** {@link #GROUPED}'s arrangement for {@code lanes} lanes. */
+    static float[] groupedQuants(PreparedInput x, int lanes, float[] previous) {
+        int n = x.rows() * x.cols();
+        float[] grouped = previous != null && previous.length >= n ? previous : new float[n];
+        byte[] quants = x.quants;
+        for (int block = 0; block < n; block += 32) {
+            for (int g = 0; g < 8; g++) {
+                for (int k = 0; k < 4; k++) {
+                    grouped[block + (g / lanes) * 4 * lanes + k * lanes + g % lanes] = quants[block + 4 * g + k];
+                }
+            }
+        }
+        return grouped;
+    }
+
+    /** Rows {@code [rowStart, rowEnd)} of {@code w} (Q8_0) times every row of {@code x}. */
+    private static void multiplyQ8_0(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
         MemorySegment data = w.data();
         long rowBytes = w.rowBytes();
         int rows = w.rows();
         int cols = w.cols();
         int blocks = cols / 32;
-        if (w.type() == GgmlType.Q8_0) {
-            float[] xq = x.groupedQuants(GF.length());
-            float[] xs = x.scales;
-            // Tokens in the inner loop: a second token finds the two rows in the L1 cache.
-            int half = (rowEnd - rowStart) / 2;
-            for (int i = 0; i < half; i++) {
-                int r = rowStart + i;
-                for (int t = 0; t < x.rows(); t++) {
-                    dotQ8_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xq, t * cols, xs, t * blocks, out,
-                            t * rows + r, t * rows + r + half);
-                }
+        float[] xq = x.view(GROUPED);
+        float[] xs = x.scales;
+        // Tokens in the inner loop: a second token finds the two rows in the L1 cache.
+        int half = (rowEnd - rowStart) / 2;
+        for (int i = 0; i < half; i++) {
+            int r = rowStart + i;
+            for (int t = 0; t < x.rows(); t++) {
+                dotQ8_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xq, t * cols, xs, t * blocks, out,
+                        t * rows + r, t * rows + r + half);
             }
-            for (int r = rowStart + 2 * half; r < rowEnd; r++) {
-                for (int t = 0; t < x.rows(); t++) {
-                    out[t * rows + r] = dotQ8_0(data, r * rowBytes, blocks, xq, t * cols, xs, t * blocks);
-                }
+        }
+        for (int r = rowStart + 2 * half; r < rowEnd; r++) {
+            for (int t = 0; t < x.rows(); t++) {
+                out[t * rows + r] = dotQ8_0(data, r * rowBytes, blocks, xq, t * cols, xs, t * blocks);
             }
-        } else {
-            float[] xd = x.paddedFloats(cols);
-            int half = (rowEnd - rowStart) / 2;
-            for (int i = 0; i < half; i++) {
-                int r = rowStart + i;
-                for (int t = 0; t < x.rows(); t++) {
-                    dotQ4_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xd, t * cols, out, t * rows + r,
-                            t * rows + r + half);
-                }
+        }
+    }
+
+    /** Rows {@code [rowStart, rowEnd)} of {@code w} (Q4_0) times every row of {@code x}. */
+    private static void multiplyQ4_0(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+        MemorySegment data = w.data();
+        long rowBytes = w.rowBytes();
+        int rows = w.rows();
+        int cols = w.cols();
+        int blocks = cols / 32;
+        float[] xd = x.view(SCALED);
+        int half = (rowEnd - rowStart) / 2;
+        for (int i = 0; i < half; i++) {
+            int r = rowStart + i;
+            for (int t = 0; t < x.rows(); t++) {
+                dotQ4_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xd, t * cols, out, t * rows + r,
+                        t * rows + r + half);
             }
-            for (int r = rowStart + 2 * half; r < rowEnd; r++) {
-                for (int t = 0; t < x.rows(); t++) {
-                    out[t * rows + r] = dotQ4_0(data, r * rowBytes, blocks, xd, t * cols);
-                }
+        }
+        for (int r = rowStart + 2 * half; r < rowEnd; r++) {
+            for (int t = 0; t < x.rows(); t++) {
+                out[t * rows + r] = dotQ4_0(data, r * rowBytes, blocks, xd, t * cols);
             }
         }
     }
 
     /**
      * One Q8_0 row ({@code f16 d | int8 q[32]} blocks from {@code base}) times one activation row
-     * ({@code xg}: the quants as {@link PreparedInput#groupedQuants grouped} floats), with ggml's
+     * ({@code xg}: the quants as {@link #GROUPED grouped} floats), with ggml's
      * x86 arithmetic: eight lanes each hold the exact sum of four neighbouring products of a
      * block, accumulate {@code d_w·d_x} times it with a fused multiply-add, and are summed at the
      * end in ggml's order. The result is the reference's to the bit, whatever the vector width.

@@ -31,6 +31,22 @@ final class TiledMatmul {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    /** The activations as floats, each row padded to {@link #activationStride} floats. */
+    static final PreparedInput.View<float[]> PADDED =
+            (x, previous) -> paddedFloats(x, activationStride(x.cols()), previous);
+
+    static final MatmulKernel KERNEL = new MatmulKernel() {
+        @Override
+        public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+            TiledMatmul.multiply(w, x, out, rowStart, rowEnd);
+        }
+
+        @Override
+        public void derive(PreparedInput x) {
+            x.view(PADDED);
+        }
+    };
+
     private TiledMatmul() {}
 
     static void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
@@ -38,7 +54,7 @@ final class TiledMatmul {
         int rows = w.rows();
         int cols = w.cols();
         int xStride = activationStride(cols);
-        float[] xf = x.paddedFloats(xStride);
+        float[] xf = x.view(PADDED);
         int panels = (rowEnd - rowStart + PANEL - 1) / PANEL;
         int accRow = tokens * L;
         Scratch s = SCRATCH.get();
@@ -69,6 +85,32 @@ final class TiledMatmul {
                 out[t * rows + r] = VectorShapes.sum(FloatVector.fromArray(F, acc, a + t * L));
             }
         }
+    }
+
+    /**
+     * The activations as floats, each row padded with zeros to {@code stride ≥ cols} floats: the
+     * values for F32/F16/BF16, {@code d·q} (exact in float) for Q8_0; {@code previous} is refilled
+     * when it is large enough.
+     */
+    static float[] paddedFloats(PreparedInput x, int stride, float[] previous) {
+        int rows = x.rows();
+        int cols = x.cols();
+        if (stride < cols) throw new IllegalArgumentException("stride " + stride + " < " + cols + " columns");
+        boolean quantized = x.format() == PreparedInput.Format.Q8_0;
+        if (!quantized && stride == cols) return x.values;
+        float[] padded = previous == null || previous == x.values || previous.length < rows * stride
+                ? new float[rows * stride] : previous;
+        for (int t = 0; t < rows; t++) {
+            int in = t * cols;
+            int out = t * stride;
+            if (quantized) {
+                for (int c = 0; c < cols; c++) padded[out + c] = x.scales[(in + c) / 32] * x.quants[in + c];
+            } else {
+                System.arraycopy(x.values, in, padded, out, cols);
+            }
+            Arrays.fill(padded, out + cols, out + stride, 0f);
+        }
+        return padded;
     }
 
     /**

@@ -20,7 +20,7 @@ import org.replique.engine.tensor.WeightMatrix;
  * lane accumulating {@code d_w·d_x} times its exact integer sum with a fused multiply-add),
  * tiled like {@link TiledMatmul}: a panel of {@value #PANEL} rows × {@value #DEPTH} blocks is
  * decoded once (quants to floats, in the lane order of the activations'
- * {@link PreparedInput#groupedQuants grouped} form) and used for every token. Each (row, token)
+ * {@link QuantizedMatVec#GROUPED grouped} form) and used for every token. Each (row, token)
  * keeps its eight lanes across column passes, so blocks are accumulated in file order as ggml
  * does. The per-block scale costs one more multiply-add per eight lanes than
  * {@link TiledMatmul}'s scale-folded arithmetic: that is the price of llama.cpp's exact Q8_0 results.
@@ -32,6 +32,18 @@ final class TiledQ8Matmul {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    static final MatmulKernel KERNEL = new MatmulKernel() {
+        @Override
+        public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+            TiledQ8Matmul.multiply(w, x, out, rowStart, rowEnd);
+        }
+
+        @Override
+        public void derive(PreparedInput x) {
+            x.view(QuantizedMatVec.GROUPED);
+        }
+    };
+
     private TiledQ8Matmul() {}
 
     static void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
@@ -39,7 +51,7 @@ final class TiledQ8Matmul {
         int rows = w.rows();
         int cols = w.cols();
         int blocks = cols / 32;
-        float[] xg = x.groupedQuants(GF.length());
+        float[] xg = x.view(QuantizedMatVec.GROUPED);
         float[] xs = x.scales;
         int panels = (rowEnd - rowStart + PANEL - 1) / PANEL;
         Scratch s = SCRATCH.get();

@@ -5,19 +5,15 @@ import static org.replique.engine.kernel.VectorShapes.L;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
-import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
  * The Vector API kernels ({@code jdk.incubator.vector}), written once for any vector width
- * ({@link VectorShapes}). A multiplication by one to {@value #TILE_FROM}−1 activation rows reads
- * the weights straight from the mapping ({@link QuantizedMatVec}, {@link FloatMatVec}); larger
- * batches go through the tiled kernel ({@link TiledMatmul}), which decodes each weight once per
- * batch. Both agree with {@link ScalarKernels} to float rounding.
+ * ({@link VectorShapes}). Which kernel multiplies a matrix, and the form its activations are
+ * prepared in, is {@link MatmulPlan}'s choice; every kernel agrees with {@link ScalarKernels} to
+ * float rounding, most to the bit.
  */
 public final class VectorKernels implements Kernels {
-    /** Batch size from which the tiled kernel is used. */
-    static final int TILE_FROM = 4;
 
     /** Swaps the two floats of every adjacent pair (RoPE). */
     private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(F, i -> i ^ 1);
@@ -52,19 +48,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void matmul(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
         if (rowStart >= rowEnd) return;
-        if (x.rows() >= TILE_FROM) {
-            if (w.type() == GgmlType.Q8_0 && PairedQ8Matmul.applies()) {
-                PairedQ8Matmul.multiply(w, x, out, rowStart, rowEnd);
-            } else if (w.type() == GgmlType.Q8_0) {
-                TiledQ8Matmul.multiply(w, x, out, rowStart, rowEnd);
-            } else {
-                TiledMatmul.multiply(w, x, out, rowStart, rowEnd);
-            }
-        } else if (x.format() == PreparedInput.Format.Q8) {
-            QuantizedMatVec.multiply(w, x, out, rowStart, rowEnd);
-        } else {
-            FloatMatVec.multiply(w, x, out, rowStart, rowEnd);
-        }
+        MatmulPlan.of(w, x.rows()).kernel().multiply(w, x, out, rowStart, rowEnd);
     }
 
     @Override
@@ -72,20 +56,23 @@ public final class VectorKernels implements Kernels {
         return prepare(w, x, rows, null);
     }
 
-    /** Also derives the float forms the kernels read, so that threads sharing the input find them ready. */
+    /** Also derives the forms the kernel reads, so that threads sharing the input find them ready. */
     @Override
     public PreparedInput prepare(WeightMatrix w, float[] x, int rows, PreparedInput reuse) {
-        PreparedInput p = PreparedInput.of(PreparedInput.Format.forWeights(w.type()), x, rows, w.cols(), reuse);
-        if (w.type() == GgmlType.Q8_0 && rows >= TILE_FROM && PairedQ8Matmul.applies()) {
-            p.pairedQuants();
-        } else if (w.type() == GgmlType.Q8_0) {
-            p.groupedQuants(VectorShapes.GF.length());
-        } else if (rows >= TILE_FROM) {
-            p.paddedFloats(TiledMatmul.activationStride(w.cols()));
-        } else if (w.type() == GgmlType.Q4_0) {
-            p.paddedFloats(w.cols());
-        }
+        MatmulPlan plan = MatmulPlan.of(w, rows);
+        PreparedInput p = PreparedInput.of(plan.format(), x, rows, w.cols(), reuse);
+        plan.kernel().derive(p);
         return p;
+    }
+
+    @Override
+    public PreparedInput share(PreparedInput prepared, WeightMatrix w, float[] x, int rows) {
+        MatmulPlan plan = MatmulPlan.of(w, rows);
+        if (prepared.format() != plan.format() || prepared.cols() != w.cols() || prepared.rows() != rows) {
+            return prepare(w, x, rows);
+        }
+        plan.kernel().derive(prepared);
+        return prepared;
     }
 
     @Override
