@@ -82,12 +82,10 @@ final class Transformer {
             matmuls.multiply(layer.wo(), prepare(s, ATTENTION_OUTPUT, layer.wo(), s.attention, n), s.projected);
             for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
 
-            // Feed-forward block: down(silu(gate(x)) ⊙ up(x)).
-            for (int t = 0; t < n; t++) rmsnorm(s.xb, t * dim, s.x, t * dim, layer.ffnNorm(), dim, c.rmsEps());
-            PreparedInput xGate = prepare(s, FFN_INPUT, layer.wGate(), s.xb, n);
-            matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), kernels.share(xGate, layer.wUp(), s.xb, n), s.gate, s.up);
-            matmuls.multiply(layer.wDown(), prepare(s, FFN_HIDDEN, layer.wDown(), s.gate, n), s.projected);
-            for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
+            // Feed-forward block. In the last layer only the token whose logits are wanted needs
+            // it (none when none are), as in llama.cpp, which multiplies that token alone.
+            int first = l < c.layers() - 1 ? 0 : wantLogits ? n - 1 : n;
+            feedForward(layer, s, first, n - first);
         }
         cancel.check();
         state.advance(n);
@@ -98,6 +96,18 @@ final class Transformer {
         float[] logits = new float[c.vocabSize()];
         matmuls.multiply(w.output(), prepare(s, FINAL, w.output(), s.last, 1), logits);
         return logits;
+    }
+
+    /** {@code x += down(silu(gate(norm(x))) ⊙ up(norm(x)))} for the {@code count} tokens from {@code first}. */
+    private void feedForward(LayerWeights layer, CpuState.Scratch s, int first, int count) {
+        if (count == 0) return;
+        int dim = c.dim();
+        int base = first * dim;
+        for (int t = 0; t < count; t++) rmsnorm(s.xb, t * dim, s.x, base + t * dim, layer.ffnNorm(), dim, c.rmsEps());
+        PreparedInput xGate = prepare(s, FFN_INPUT, layer.wGate(), s.xb, count);
+        matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), kernels.share(xGate, layer.wUp(), s.xb, count), s.gate, s.up);
+        matmuls.multiply(layer.wDown(), prepare(s, FFN_HIDDEN, layer.wDown(), s.gate, count), s.projected);
+        for (int i = 0; i < count * dim; i++) s.x[base + i] += s.projected[i];
     }
 
     /** {@code x} prepared for {@code weights}, in the state's reusable input for {@code site}. */
@@ -123,7 +133,7 @@ final class Transformer {
             int length = span(state, pos);
             int first = pos - length + 1;
             state.kv.attend(kernels, layer, s.q, t * qDim + h * headDim, (h / c.groupSize()) * headDim,
-                    first % state.slots, length, headDim, scale, s.scores[worker], s.attention, t * qDim + h * headDim);
+                    first % state.slots, length, headDim, scale, n > 1, s.scores[worker], s.attention, t * qDim + h * headDim);
         };
         if (work < PARALLEL_ATTENTION_WORK) {
             for (int i = 0; i < n * heads; i++) task.run(i, 0);

@@ -201,7 +201,7 @@ public final class GgufFile implements AutoCloseable {
                 GgmlType type = GgmlType.byId(t.typeId);
                 if (type == null) {
                     throw new GgufException(Kind.UNSUPPORTED_TENSOR_TYPE, path, "tensor '" + t.name + "' has type "
-                            + GgmlType.nameOf(t.typeId) + "; supported types are F32, F16, BF16, Q8_0 and Q4_0");
+                            + GgmlType.nameOf(t.typeId) + "; supported types are " + GgmlType.supportedList());
                 }
                 if (t.shape[0] % type.blockSize() != 0) {
                     throw new GgufException(Kind.SHAPE_MISMATCH, path, "tensor '" + t.name + "' has rows of " + t.shape[0]
