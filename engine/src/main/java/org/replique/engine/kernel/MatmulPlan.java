@@ -25,7 +25,7 @@ record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
             case Q8_0 -> !tiled ? QuantizedMatVec.Q8_0
                     : PairedQ8Matmul.applies() ? PairedQ8Matmul.KERNEL : TiledQ8Matmul.KERNEL;
             case Q4_0 -> GgmlX86.interleaved(w) ? QuantizedMatVec.INTERLEAVED_Q4_0 : TiledQ8Matmul.KERNEL;
-            case Q4_K, Q5_K, Q6_K -> TiledKQuantMatmul.KERNEL;
+            case Q4_K, Q5_K, Q6_K -> tiled ? TiledKQuantMatmul.KERNEL : KQuantMatVec.KERNEL;
         };
         return new MatmulPlan(format, kernel);
     }
