@@ -36,6 +36,9 @@ final class KQuantPanel {
         float dmin;
         final int[] mins = new int[8];
         final int[] scales = new int[16];
+        /** Q6_K: the scales of the even and of the odd sub-blocks, as ggml's eight lanes pair them. */
+        final int[] evenScales = new int[8];
+        final int[] oddScales = new int[8];
     }
 
     /**
@@ -76,6 +79,10 @@ final class KQuantPanel {
             case Q6_K -> {
                 meta.d = Blocks.f16(w, block + 208);
                 for (int j = 0; j < 16; j++) meta.scales[j] = w.get(ValueLayout.JAVA_BYTE, block + 192 + j);
+                for (int k = 0; k < 8; k++) {
+                    meta.evenScales[k] = meta.scales[2 * k];
+                    meta.oddScales[k] = meta.scales[2 * k + 1];
+                }
                 for (int h = 0; h < GROUP_VECTORS; h++) {
                     int lanes = h * 4 * GF.length();
                     for (int half = 0; half < 2; half++) {

@@ -24,8 +24,11 @@ record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
             case F32, F16, BF16 -> tiled ? TiledMatmul.KERNEL : FloatMatVec.KERNEL;
             case Q8_0 -> !tiled ? QuantizedMatVec.Q8_0
                     : PairedQ8Matmul.applies() ? PairedQ8Matmul.KERNEL : TiledQ8Matmul.KERNEL;
-            case Q4_0 -> GgmlX86.interleaved(w) ? QuantizedMatVec.INTERLEAVED_Q4_0 : TiledQ8Matmul.KERNEL;
-            case Q4_K, Q5_K, Q6_K -> tiled ? TiledKQuantMatmul.KERNEL : KQuantMatVec.KERNEL;
+            case Q4_0 -> !GgmlX86.interleaved(w) ? TiledQ8Matmul.KERNEL
+                    : tiled ? InterleavedMatmul.KERNEL : QuantizedMatVec.INTERLEAVED_Q4_0;
+            case Q4_K -> !tiled ? KQuantMatVec.KERNEL
+                    : GgmlX86.interleaved(w) ? InterleavedMatmul.KERNEL : TiledKQuantMatmul.KERNEL;
+            case Q5_K, Q6_K -> tiled ? TiledKQuantMatmul.KERNEL : KQuantMatVec.KERNEL;
         };
         return new MatmulPlan(format, kernel);
     }

@@ -1,11 +1,14 @@
 package org.replique.engine.kernel;
 
 import static org.replique.engine.kernel.VectorShapes.GF;
+import static org.replique.engine.kernel.VectorShapes.GI;
 import static org.replique.engine.kernel.VectorShapes.GROUP_VECTORS;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.WeightMatrix;
 
@@ -41,6 +44,7 @@ final class TiledKQuantMatmul {
         @Override
         public void derive(PreparedInput x) {
             x.view(QuantizedMatVec.GROUPED);
+            x.view(EVEN_ODD_SUMS);
         }
     };
 
@@ -54,6 +58,7 @@ final class TiledKQuantMatmul {
         int cols = w.cols();
         int blocks = cols / 256;
         float[] xg = x.view(QuantizedMatVec.GROUPED);
+        int[] evenOddSums = type == GgmlType.Q6_K ? x.view(EVEN_ODD_SUMS) : null;
         MemorySegment data = w.data();
         Scratch s = SCRATCH.get();
         float[] state = s.state((rowEnd - rowStart) * tokens * STATE);
@@ -79,7 +84,7 @@ final class TiledKQuantMatmul {
                             if (interleaved) {
                                 interleavedQ4_K(s.pairs, i, meta, x, xb, groupOfFour, state, at);
                             } else {
-                                lanes(type, s.pairs, i, meta, x, xb, state, at);
+                                lanes(type, s.pairs, i, meta, x, xb, evenOddSums, state, at);
                             }
                         }
                     }
@@ -131,17 +136,25 @@ final class TiledKQuantMatmul {
 
     /** ggml's eight-lane arithmetic for one (row, token, block) ({@link ScalarKQuants#vecDot}). */
     static void lanes(GgmlType type, float[] pairs, int i, KQuantPanel.Meta meta, PreparedInput x, int xb,
-                      float[] state, int at) {
+                      int[] evenOddSums, float[] state, int at) {
         int o = i * 32;
         float dx = x.scales[xb];
-        float d = dx * meta.d;
-        for (int k = 0; k < 8; k++) {
-            int lane = (int) (pairs[o + k] + pairs[o + 8 + k]) + (int) (pairs[o + 16 + k] + pairs[o + 24 + k]);
+        FloatVector d = FloatVector.broadcast(GF, dx * meta.d);
+        int n = GF.length();
+        for (int h = 0; h < GROUP_VECTORS; h++) {
+            int l = h * n;
+            // Each pair of sums stays below 2^24, so their float sums are exact; the total is taken in int.
+            IntVector lane = ((IntVector) FloatVector.fromArray(GF, pairs, o + l).add(FloatVector.fromArray(GF, pairs, o + 8 + l))
+                    .convert(VectorOperators.F2I, 0))
+                    .add((IntVector) FloatVector.fromArray(GF, pairs, o + 16 + l).add(FloatVector.fromArray(GF, pairs, o + 24 + l))
+                            .convert(VectorOperators.F2I, 0));
             if (type == GgmlType.Q6_K) {
-                lane -= 32 * (meta.scales[2 * k] * x.sums[16 * xb + 2 * k]
-                        + meta.scales[2 * k + 1] * x.sums[16 * xb + 2 * k + 1]);
+                int e = 16 * xb + l;
+                lane = lane.sub(IntVector.fromArray(GI, meta.evenScales, l).mul(IntVector.fromArray(GI, evenOddSums, e))
+                        .add(IntVector.fromArray(GI, meta.oddScales, l).mul(IntVector.fromArray(GI, evenOddSums, e + 8)))
+                        .lanewise(VectorOperators.LSHL, 5));
             }
-            state[at + k] = Math.fma(d, (float) lane, state[at + k]);
+            d.fma(KQuantPanel.toFloat(lane), FloatVector.fromArray(GF, state, at + l)).intoArray(state, at + l);
         }
         if (type == GgmlType.Q6_K) return;
         float dmin = -dx * meta.dmin;
@@ -157,6 +170,22 @@ final class TiledKQuantMatmul {
             state[at + 12] = Math.fma(dmin, (float) all, state[at + 12]);
         }
     }
+
+    /**
+     * Q8_K activations: each block's sums of 16 split by parity, {@code [16b + k]} the (2k)-th and
+     * {@code [16b + 8 + k]} the (2k+1)-th, as Q6_K's eight lanes pair them.
+     */
+    static final PreparedInput.View<int[]> EVEN_ODD_SUMS = (x, previous) -> {
+        int blocks = x.rows() * x.cols() / 256;
+        int[] sums = previous != null && previous.length >= 16 * blocks ? previous : new int[16 * blocks];
+        for (int b = 0; b < blocks; b++) {
+            for (int k = 0; k < 8; k++) {
+                sums[16 * b + k] = x.sums[16 * b + 2 * k];
+                sums[16 * b + 8 + k] = x.sums[16 * b + 2 * k + 1];
+            }
+        }
+        return sums;
+    };
 
     /** ggml's interleaved Q4_K arithmetic for one (row, token, block) ({@link ScalarKQuants#interleavedQ4_K}). */
     static void interleavedQ4_K(float[] pairs, int i, KQuantPanel.Meta meta, PreparedInput x, int xb,
