@@ -63,6 +63,18 @@ final class KQuantMatVec {
         float[] xg = x.view(QuantizedMatVec.GROUPED);
         int[] subSums = x.view(SUB_BLOCK_SUMS);
         float[] scratch = new float[8];
+        if (interleaved) {
+            // Two rows at once from the two halves of the range: two streams through memory.
+            int half = (rowEnd - rowStart) / 2;
+            for (int i = 0; i < half; i++) {
+                int r = rowStart + i;
+                for (int t = 0; t < x.rows(); t++) {
+                    interleavedQ4_Kx2(data, r * rowBytes, (r + half) * rowBytes, blocks, xg, t * blocks, x.scales, subSums,
+                            scratch, out, t * rows + r, t * rows + r + half);
+                }
+            }
+            rowStart += 2 * half;
+        }
         for (int r = rowStart; r < rowEnd; r++) {
             long base = r * rowBytes;
             for (int t = 0; t < x.rows(); t++) {
@@ -103,6 +115,45 @@ final class KQuantMatVec {
             accMin = Math.fma((float) mins, Blocks.f16(w, block + 2) * dx, accMin);
         }
         return acc - accMin;
+    }
+
+    /** {@link #interleavedQ4_K} of two rows, into {@code out[o1]} and {@code out[o2]}. */
+    static void interleavedQ4_Kx2(MemorySegment w, long base1, long base2, int blocks, float[] xg, int xb, float[] xs,
+                                  int[] subSums, float[] scratch, float[] out, int o1, int o2) {
+        float acc1 = 0;
+        float accMin1 = 0;
+        float acc2 = 0;
+        float accMin2 = 0;
+        for (int b = 0; b < blocks; b++) {
+            int xo = 256 * (xb + b);
+            int s = 8 * (xb + b);
+            float dx = xs[xb + b];
+            long block = base1 + 144L * b;
+            int u0 = w.get(INT, block + 4);
+            int u1 = w.get(INT, block + 8);
+            int u2 = w.get(INT, block + 12);
+            int scLow = u0 & 0x3f3f3f3f;
+            int scHigh = (u2 & 0x0f0f0f0f) | (((u0 >>> 6) & 0x03030303) << 4);
+            float sum = q4Total(w, block + 16, xg, xo, 0, scLow, scHigh, scratch);
+            if (GROUP_VECTORS == 2) sum += q4Total(w, block + 16, xg, xo, 1, scLow, scHigh, scratch);
+            int mins = minSum(u1 & 0x3f3f3f3f, ((u2 >>> 4) & 0x0f0f0f0f) | (((u1 >>> 6) & 0x03030303) << 4), subSums, s);
+            acc1 = Math.fma(sum, Blocks.f16(w, block) * dx, acc1);
+            accMin1 = Math.fma((float) mins, Blocks.f16(w, block + 2) * dx, accMin1);
+
+            block = base2 + 144L * b;
+            u0 = w.get(INT, block + 4);
+            u1 = w.get(INT, block + 8);
+            u2 = w.get(INT, block + 12);
+            scLow = u0 & 0x3f3f3f3f;
+            scHigh = (u2 & 0x0f0f0f0f) | (((u0 >>> 6) & 0x03030303) << 4);
+            sum = q4Total(w, block + 16, xg, xo, 0, scLow, scHigh, scratch);
+            if (GROUP_VECTORS == 2) sum += q4Total(w, block + 16, xg, xo, 1, scLow, scHigh, scratch);
+            mins = minSum(u1 & 0x3f3f3f3f, ((u2 >>> 4) & 0x0f0f0f0f) | (((u1 >>> 6) & 0x03030303) << 4), subSums, s);
+            acc2 = Math.fma(sum, Blocks.f16(w, block) * dx, acc2);
+            accMin2 = Math.fma((float) mins, Blocks.f16(w, block + 2) * dx, accMin2);
+        }
+        out[o1] = acc1 - accMin1;
+        out[o2] = acc2 - accMin2;
     }
 
     /** ggml's {@code vec_dot_q4_K_q8_K} or {@code vec_dot_q5_K_q8_K} (AVX2) of one row and one token. */
