@@ -155,14 +155,16 @@ public final class GgufFile implements AutoCloseable {
             }
 
             Map<String, Object> values = new LinkedHashMap<>();
+            Map<String, GgufValueType> types = new LinkedHashMap<>();
             for (long i = 0; i < kvCount; i++) {
                 context = "metadata entry " + i;
                 String key = string();
                 context = "metadata '" + key + "'";
                 GgufValueType type = valueType(u32());
                 values.put(key, value(type, 0));
+                types.put(key, type);
             }
-            GgufMetadata metadata = new GgufMetadata(path, values);
+            GgufMetadata metadata = new GgufMetadata(path, values, types);
 
             long alignment = metadata.has("general.alignment") ? metadata.getLong("general.alignment") : DEFAULT_ALIGNMENT;
             if (alignment <= 0 || Long.bitCount(alignment) != 1) {
