@@ -16,20 +16,12 @@ import org.replique.engine.tensor.Blocks;
  *       weight {@code j} in its low nibble and weight {@code j + 16} in its high nibble.</li>
  * </ul>
  * Scales are stored as F16, rounded to nearest even. A zero block gets {@code d = 0} and
- * {@code 1/d} taken as 0.
+ * {@code 1/d} taken as 0. F32, F16 and BF16 are written as ggml converts floats (nearest even).
  */
 public final class ReferenceQuantizers {
     public static final int BLOCK = 32;
 
     private ReferenceQuantizers() {}
-
-    /** The types these quantizers write. */
-    public static boolean supports(GgmlType type) {
-        return switch (type) {
-            case Q8_0, Q4_0, Q4_K, Q5_K, Q6_K -> true;
-            default -> false;
-        };
-    }
 
     /** Quantizes {@code count} floats (whole blocks) from {@code x[offset]} into {@code out} at byte {@code outOffset}. */
     public static void quantize(GgmlType type, float[] x, int offset, int count, MemorySegment out, long outOffset) {
@@ -44,6 +36,13 @@ public final class ReferenceQuantizers {
             case Q4_0 -> {
                 for (int b = 0; b < count / BLOCK; b++) q4_0(x, offset + BLOCK * b, out, outOffset + 18L * b);
             }
+            case F32 -> MemorySegment.copy(x, offset, out, Blocks.F32_LAYOUT, outOffset, count);
+            case F16 -> {
+                for (int i = 0; i < count; i++) out.set(Blocks.F16_LAYOUT, outOffset + 2L * i, Float.floatToFloat16(x[offset + i]));
+            }
+            case BF16 -> {
+                for (int i = 0; i < count; i++) out.set(Blocks.F16_LAYOUT, outOffset + 2L * i, Blocks.floatToBf16(x[offset + i]));
+            }
             case Q4_K -> {
                 for (int b = 0; b < blocks; b++) KQuantizers.q4K(x, offset + 256 * b, out, outOffset + 144L * b);
             }
@@ -53,7 +52,6 @@ public final class ReferenceQuantizers {
             case Q6_K -> {
                 for (int b = 0; b < blocks; b++) KQuantizers.q6K(x, offset + 256 * b, out, outOffset + 210L * b);
             }
-            default -> throw new IllegalArgumentException("no reference quantizer for " + type);
         }
     }
 
