@@ -336,14 +336,18 @@ final class KQuantMatVec {
             for (int r = 0; r < 4; r++) {
                 int c = 4 * half + r;
                 IntVector ql = r % 2 == 0 ? ql0 : ql1;
-                int nibble = r < 2 ? 0 : 4;
+                // Four quants per lane, one per byte: the low nibbles (or the high ones) and two high bits.
+                IntVector nibbles = r < 2 ? ql.and(0x0f0f0f0f) : ql.lanewise(VectorOperators.LSHR, 4).and(0x0f0f0f0f);
+                IntVector v = nibbles.or(qh.lanewise(VectorOperators.LSHR, 2 * r).and(0x03030303).lanewise(VectorOperators.LSHL, 4));
                 int x0 = xo + 32 * c + groups;
-                FloatVector s = FloatVector.zero(GF);
-                for (int m = 0; m < 4; m++) {
-                    IntVector q = ql.lanewise(VectorOperators.LSHR, 8 * m + nibble).and(0xF)
-                            .or(qh.lanewise(VectorOperators.LSHR, 8 * m + 2 * r).and(3).lanewise(VectorOperators.LSHL, 4));
-                    s = KQuantPanel.toFloat(q).fma(FloatVector.fromArray(GF, xg, x0 + m * n), s);
-                }
+                FloatVector s = ((FloatVector) v.and(0xff).convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(GF, xg, x0));
+                s = ((FloatVector) v.lanewise(VectorOperators.LSHR, 8).and(0xff).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.fromArray(GF, xg, x0 + n), s);
+                s = ((FloatVector) v.lanewise(VectorOperators.LSHR, 16).and(0xff).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.fromArray(GF, xg, x0 + 2 * n), s);
+                s = ((FloatVector) v.lanewise(VectorOperators.LSHR, 24).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.fromArray(GF, xg, x0 + 3 * n), s);
                 t = s.fma(q6Scale(scales, c, h), t);
             }
             total = total.add((IntVector) t.convert(VectorOperators.F2I, 0));
