@@ -63,6 +63,10 @@ final class KQuantMatVec {
         float[] xg = x.view(QuantizedMatVec.GROUPED);
         int[] subSums = x.view(SUB_BLOCK_SUMS);
         float[] scratch = new float[8];
+        float[] lanes = new float[8];
+        float[] minLanes = new float[4];
+        float[] scales = new float[16];
+        int[] offsets = new int[8];
         if (interleaved) {
             // Two rows at once from the two halves of the range: two streams through memory.
             int half = (rowEnd - rowStart) / 2;
@@ -81,11 +85,12 @@ final class KQuantMatVec {
                 int xb = t * blocks;
                 float dot;
                 if (type == GgmlType.Q6_K) {
-                    dot = q6_K(data, base, blocks, xg, xb, x.scales, x.sums);
+                    dot = q6_K(data, base, blocks, xg, xb, x.scales, x.sums, lanes, scales, offsets);
                 } else if (interleaved) {
                     dot = interleavedQ4_K(data, base, blocks, xg, xb, x.scales, subSums, scratch);
                 } else {
-                    dot = q45_K(data, base, blocks, type == GgmlType.Q5_K, xg, xb, x.scales, subSums, scratch);
+                    dot = q45_K(data, base, blocks, type == GgmlType.Q5_K, xg, xb, x.scales, subSums, scratch, lanes,
+                            minLanes);
                 }
                 out[t * rows + r] = dot;
             }
@@ -158,10 +163,10 @@ final class KQuantMatVec {
 
     /** ggml's {@code vec_dot_q4_K_q8_K} or {@code vec_dot_q5_K_q8_K} (AVX2) of one row and one token. */
     static float q45_K(MemorySegment w, long base, int blocks, boolean five, float[] xg, int xb, float[] xs,
-                       int[] subSums, float[] scratch) {
+                       int[] subSums, float[] scratch, float[] lanes, float[] minLanes) {
         int bytes = five ? 176 : 144;
-        float[] lanes = new float[8];
-        float[] minLanes = new float[4];
+        java.util.Arrays.fill(lanes, 0f);
+        java.util.Arrays.fill(minLanes, 0f);
         float minSum = 0;
         for (int b = 0; b < blocks; b++) {
             long block = base + (long) bytes * b;
@@ -199,10 +204,9 @@ final class KQuantMatVec {
     }
 
     /** ggml's {@code vec_dot_q6_K_q8_K} (AVX2) of one row and one token. */
-    static float q6_K(MemorySegment w, long base, int blocks, float[] xg, int xb, float[] xs, short[] xsums) {
-        float[] lanes = new float[8];
-        float[] scales = new float[16];
-        int[] offsets = new int[8];
+    static float q6_K(MemorySegment w, long base, int blocks, float[] xg, int xb, float[] xs, short[] xsums,
+                      float[] lanes, float[] scales, int[] offsets) {
+        java.util.Arrays.fill(lanes, 0f);
         for (int b = 0; b < blocks; b++) {
             long block = base + 210L * b;
             int xo = 256 * (xb + b);
