@@ -47,8 +47,13 @@ final class Transformer {
         this.rope = new RotaryEmbedding(config.ropeDims(), config.headDim(), config.ropeTheta());
     }
 
-    /** Evaluates {@code n} tokens at positions {@code state.length()…}; returns the last logits when asked. */
-    float[] forward(CpuState state, int[] tokens, int offset, int n, boolean wantLogits, Cancellation cancel) {
+    /**
+     * Evaluates {@code n} tokens at positions {@code state.length()…}; returns the last logits when
+     * asked. {@code batch}: they are part of several tokens evaluated together (a prompt, maybe in
+     * chunks), which ggml's attention sums in another order than a single token.
+     */
+    float[] forward(CpuState state, int[] tokens, int offset, int n, boolean batch, boolean wantLogits,
+                    Cancellation cancel) {
         CpuState.Scratch s = state.scratch;
         int dim = c.dim();
         int qDim = c.heads() * c.headDim();
@@ -78,7 +83,7 @@ final class Transformer {
                 rope.apply(kernels, s.k, t * kvDim, c.kvHeads(), angles[t]);
                 state.kv.store(l, (start + t) % state.slots, s.k, t * kvDim, s.v, t * kvDim);
             }
-            attend(state, l, start, n);
+            attend(state, l, start, n, batch);
             matmuls.multiply(layer.wo(), prepare(s, ATTENTION_OUTPUT, layer.wo(), s.attention, n), s.projected);
             for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
 
@@ -118,7 +123,7 @@ final class Transformer {
     }
 
     /** Causal (and, when set, sliding-window) attention of every new token over the cache, one task per head. */
-    private void attend(CpuState state, int layer, int start, int n) {
+    private void attend(CpuState state, int layer, int start, int n, boolean batch) {
         CpuState.Scratch s = state.scratch;
         int heads = c.heads();
         int headDim = c.headDim();
@@ -133,7 +138,7 @@ final class Transformer {
             int length = span(state, pos);
             int first = pos - length + 1;
             state.kv.attend(kernels, layer, s.q, t * qDim + h * headDim, (h / c.groupSize()) * headDim,
-                    first % state.slots, length, headDim, scale, n > 1, s.scores[worker], s.attention, t * qDim + h * headDim);
+                    first % state.slots, length, headDim, scale, batch, s.scores[worker], s.attention, t * qDim + h * headDim);
         };
         if (work < PARALLEL_ATTENTION_WORK) {
             for (int i = 0; i < n * heads; i++) task.run(i, 0);

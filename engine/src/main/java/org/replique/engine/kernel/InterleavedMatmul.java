@@ -69,12 +69,17 @@ final class InterleavedMatmul {
                 } else {
                     decodeQ4_0(w, r0, b0, blocks, s);
                 }
-                for (int t = 0; t < tokens; t++) {
-                    int a = 2 * ROWS * t;
-                    if (k) {
-                        q4_K(s, blocks, xq, t * cols + c0, x, t, b0, subSums, GgmlX86.inGroupOfFour(t, tokens), acc, a);
-                    } else {
-                        q4_0(s, blocks, xq, t * cols + c0, x.scales, t * (cols / 32) + b0, acc, a);
+                // Four tokens at a time share each panel load.
+                for (int t = 0; t < tokens; t += 4) {
+                    int group = Math.min(4, tokens - t);
+                    sums(s, blocks * blockSize, k ? 64 : 32, xq, t, group, cols, c0);
+                    for (int g = 0; g < group; g++) {
+                        int a = 2 * ROWS * (t + g);
+                        if (k) {
+                            q4_K(s, g, blocks, x, t + g, b0, subSums, GgmlX86.inGroupOfFour(t + g, tokens), acc, a);
+                        } else {
+                            q4_0(s, g, blocks, x.scales, (t + g) * (cols / 32) + b0, acc, a);
+                        }
                     }
                 }
             }
@@ -87,18 +92,49 @@ final class InterleavedMatmul {
         }
     }
 
-    /** Q4_0: per block, the eight rows' exact sums, then {@code acc = fma(sum, d_w·d_x, acc)}. */
-    private static void q4_0(Scratch s, int blocks, float[] xq, int xo, float[] xs, int so, float[] acc, int a) {
+    /**
+     * For tokens {@code t…t+group−1} and each {@code chunk} weights of the panel's {@code length}: the
+     * eight rows' exact sums of products, into {@code sums[((g·chunks + c)·8 + i]}.
+     */
+    private static void sums(Scratch s, int length, int chunk, float[] xq, int t, int group, int cols, int c0) {
+        int n = GF.length();
+        int chunks = length / chunk;
+        int x0 = t * cols + c0;
+        int x1 = (t + Math.min(1, group - 1)) * cols + c0;
+        int x2 = (t + Math.min(2, group - 1)) * cols + c0;
+        int x3 = (t + Math.min(3, group - 1)) * cols + c0;
+        for (int h = 0; h < GROUP_VECTORS; h++) {
+            for (int c = 0; c < chunks; c++) {
+                FloatVector s0 = FloatVector.zero(GF);
+                FloatVector s1 = FloatVector.zero(GF);
+                FloatVector s2 = FloatVector.zero(GF);
+                FloatVector s3 = FloatVector.zero(GF);
+                int p = c * chunk * ROWS + h * n;
+                int e0 = c * chunk;
+                for (int e = 0; e < chunk; e++) {
+                    FloatVector wv = FloatVector.fromArray(GF, s.panel, p + e * ROWS);
+                    s0 = wv.fma(FloatVector.broadcast(GF, xq[x0 + e0 + e]), s0);
+                    s1 = wv.fma(FloatVector.broadcast(GF, xq[x1 + e0 + e]), s1);
+                    s2 = wv.fma(FloatVector.broadcast(GF, xq[x2 + e0 + e]), s2);
+                    s3 = wv.fma(FloatVector.broadcast(GF, xq[x3 + e0 + e]), s3);
+                }
+                int o = c * ROWS + h * n;
+                int step = chunks * ROWS;
+                s0.intoArray(s.sums, o);
+                s1.intoArray(s.sums, o + step);
+                s2.intoArray(s.sums, o + 2 * step);
+                s3.intoArray(s.sums, o + 3 * step);
+            }
+        }
+    }
+
+    /** Q4_0, token {@code g} of the group: per block {@code acc = fma(sum, d_w·d_x, acc)}. */
+    private static void q4_0(Scratch s, int g, int blocks, float[] xs, int so, float[] acc, int a) {
         int n = GF.length();
         for (int h = 0; h < GROUP_VECTORS; h++) {
             FloatVector total = FloatVector.fromArray(GF, acc, a + h * n);
             for (int b = 0; b < blocks; b++) {
-                int p = (32 * b) * ROWS + h * n;
-                int x0 = xo + 32 * b;
-                FloatVector sum = FloatVector.zero(GF);
-                for (int e = 0; e < 32; e++) {
-                    sum = FloatVector.fromArray(GF, s.panel, p + e * ROWS).fma(FloatVector.broadcast(GF, xq[x0 + e]), sum);
-                }
+                FloatVector sum = FloatVector.fromArray(GF, s.sums, (g * blocks + b) * ROWS + h * n);
                 FloatVector d = FloatVector.fromArray(GF, s.scales, b * ROWS + h * n).mul(xs[so + b]);
                 total = sum.fma(d, total);
             }
@@ -107,13 +143,16 @@ final class InterleavedMatmul {
     }
 
     /**
-     * Q4_K: per 64 weights the eight rows' exact sums and min terms; added to the accumulators per
-     * 64 weights ({@code perPair}: a token in a group of four) or per block.
+     * Q4_K, token {@code g} of the group: per 64 weights the eight rows' exact sums and min terms,
+     * added to the accumulators per 64 weights ({@code perPair}: a token in a group of four) or per
+     * block (the pair sums added two and two, each below 2^24, so that the last addition rounds the
+     * exact total).
      */
-    private static void q4_K(Scratch s, int blocks, float[] xq, int xo, PreparedInput x, int t, int b0,
-                             int[] subSums, boolean perPair, float[] acc, int a) {
+    private static void q4_K(Scratch s, int g, int blocks, PreparedInput x, int t, int b0, int[] subSums,
+                             boolean perPair, float[] acc, int a) {
         int n = GF.length();
         int xBlocks = x.cols() / 256;
+        int chunks = 4 * blocks;
         for (int h = 0; h < GROUP_VECTORS; h++) {
             FloatVector total = FloatVector.fromArray(GF, acc, a + h * n);
             FloatVector totalMin = FloatVector.fromArray(GF, acc, a + ROWS + h * n);
@@ -126,12 +165,7 @@ final class InterleavedMatmul {
                 FloatVector pairs23 = FloatVector.zero(GF);
                 FloatVector mins = FloatVector.zero(GF);
                 for (int pair = 0; pair < 4; pair++) {
-                    int p = (256 * b + 64 * pair) * ROWS + h * n;
-                    int x0 = xo + 256 * b + 64 * pair;
-                    FloatVector sum = FloatVector.zero(GF);
-                    for (int e = 0; e < 64; e++) {
-                        sum = FloatVector.fromArray(GF, s.panel, p + e * ROWS).fma(FloatVector.broadcast(GF, xq[x0 + e]), sum);
-                    }
+                    FloatVector sum = FloatVector.fromArray(GF, s.sums, (g * chunks + 4 * b + pair) * ROWS + h * n);
                     int m = (b * 8 + 2 * pair) * ROWS + h * n;
                     FloatVector pairMins = FloatVector.fromArray(GF, s.mins, m).mul(subSums[8 * xb + 2 * pair])
                             .add(FloatVector.fromArray(GF, s.mins, m + ROWS).mul(subSums[8 * xb + 2 * pair + 1]));
@@ -206,6 +240,8 @@ final class InterleavedMatmul {
         final float[] scales = new float[ROWS * (SPAN / 32)];
         final float[] dmins = new float[ROWS * (SPAN / 256)];
         final float[] mins = new float[ROWS * 8 * (SPAN / 256)];
+        /** Four tokens' sums per 32 or 64 weights, eight rows each. */
+        final float[] sums = new float[4 * ROWS * (SPAN / 32)];
         private float[] accumulators = new float[0];
 
         float[] accumulators(int size) {

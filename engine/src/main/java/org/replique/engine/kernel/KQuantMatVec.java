@@ -63,6 +63,10 @@ final class KQuantMatVec {
         float[] xg = x.view(QuantizedMatVec.GROUPED);
         int[] subSums = x.view(SUB_BLOCK_SUMS);
         float[] scratch = new float[8];
+        float[] lanes = new float[8];
+        float[] minLanes = new float[4];
+        float[] scales = new float[16];
+        int[] offsets = new int[8];
         if (interleaved) {
             // Two rows at once from the two halves of the range: two streams through memory.
             int half = (rowEnd - rowStart) / 2;
@@ -81,11 +85,12 @@ final class KQuantMatVec {
                 int xb = t * blocks;
                 float dot;
                 if (type == GgmlType.Q6_K) {
-                    dot = q6_K(data, base, blocks, xg, xb, x.scales, x.sums);
+                    dot = q6_K(data, base, blocks, xg, xb, x.scales, x.sums, lanes, scales, offsets);
                 } else if (interleaved) {
                     dot = interleavedQ4_K(data, base, blocks, xg, xb, x.scales, subSums, scratch);
                 } else {
-                    dot = q45_K(data, base, blocks, type == GgmlType.Q5_K, xg, xb, x.scales, subSums, scratch);
+                    dot = q45_K(data, base, blocks, type == GgmlType.Q5_K, xg, xb, x.scales, subSums, scratch, lanes,
+                            minLanes);
                 }
                 out[t * rows + r] = dot;
             }
@@ -158,10 +163,10 @@ final class KQuantMatVec {
 
     /** ggml's {@code vec_dot_q4_K_q8_K} or {@code vec_dot_q5_K_q8_K} (AVX2) of one row and one token. */
     static float q45_K(MemorySegment w, long base, int blocks, boolean five, float[] xg, int xb, float[] xs,
-                       int[] subSums, float[] scratch) {
+                       int[] subSums, float[] scratch, float[] lanes, float[] minLanes) {
         int bytes = five ? 176 : 144;
-        float[] lanes = new float[8];
-        float[] minLanes = new float[4];
+        java.util.Arrays.fill(lanes, 0f);
+        java.util.Arrays.fill(minLanes, 0f);
         float minSum = 0;
         for (int b = 0; b < blocks; b++) {
             long block = base + (long) bytes * b;
@@ -199,10 +204,9 @@ final class KQuantMatVec {
     }
 
     /** ggml's {@code vec_dot_q6_K_q8_K} (AVX2) of one row and one token. */
-    static float q6_K(MemorySegment w, long base, int blocks, float[] xg, int xb, float[] xs, short[] xsums) {
-        float[] lanes = new float[8];
-        float[] scales = new float[16];
-        int[] offsets = new int[8];
+    static float q6_K(MemorySegment w, long base, int blocks, float[] xg, int xb, float[] xs, short[] xsums,
+                      float[] lanes, float[] scales, int[] offsets) {
+        java.util.Arrays.fill(lanes, 0f);
         for (int b = 0; b < blocks; b++) {
             long block = base + 210L * b;
             int xo = 256 * (xb + b);
@@ -336,14 +340,18 @@ final class KQuantMatVec {
             for (int r = 0; r < 4; r++) {
                 int c = 4 * half + r;
                 IntVector ql = r % 2 == 0 ? ql0 : ql1;
-                int nibble = r < 2 ? 0 : 4;
+                // Four quants per lane, one per byte: the low nibbles (or the high ones) and two high bits.
+                IntVector nibbles = r < 2 ? ql.and(0x0f0f0f0f) : ql.lanewise(VectorOperators.LSHR, 4).and(0x0f0f0f0f);
+                IntVector v = nibbles.or(qh.lanewise(VectorOperators.LSHR, 2 * r).and(0x03030303).lanewise(VectorOperators.LSHL, 4));
                 int x0 = xo + 32 * c + groups;
-                FloatVector s = FloatVector.zero(GF);
-                for (int m = 0; m < 4; m++) {
-                    IntVector q = ql.lanewise(VectorOperators.LSHR, 8 * m + nibble).and(0xF)
-                            .or(qh.lanewise(VectorOperators.LSHR, 8 * m + 2 * r).and(3).lanewise(VectorOperators.LSHL, 4));
-                    s = KQuantPanel.toFloat(q).fma(FloatVector.fromArray(GF, xg, x0 + m * n), s);
-                }
+                FloatVector s = ((FloatVector) v.and(0xff).convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(GF, xg, x0));
+                s = ((FloatVector) v.lanewise(VectorOperators.LSHR, 8).and(0xff).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.fromArray(GF, xg, x0 + n), s);
+                s = ((FloatVector) v.lanewise(VectorOperators.LSHR, 16).and(0xff).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.fromArray(GF, xg, x0 + 2 * n), s);
+                s = ((FloatVector) v.lanewise(VectorOperators.LSHR, 24).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.fromArray(GF, xg, x0 + 3 * n), s);
                 t = s.fma(q6Scale(scales, c, h), t);
             }
             total = total.add((IntVector) t.convert(VectorOperators.F2I, 0));
