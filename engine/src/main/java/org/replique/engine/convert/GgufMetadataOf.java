@@ -7,7 +7,7 @@ import org.replique.engine.model.ModelFile;
 import org.replique.engine.tokenizer.Vocabulary;
 
 /**
- * The GGUF metadata of a model that did not come as a GGUF file (a Hugging Face folder): what
+ * The GGUF metadata of a Llama/Mistral model that did not come as a GGUF file (a Hugging Face folder): what
  * llama.cpp's converter writes for a Llama/Mistral checkpoint — {@code general.*},
  * {@code llama.*} hyperparameters and the SentencePiece vocabulary as {@code tokenizer.ggml.*} —
  * from the configuration and vocabulary the engine read, so that the GGUF reads back to the same
@@ -19,7 +19,11 @@ final class GgufMetadataOf {
 
     static void write(ModelFile model, GgufWriter w) {
         ModelConfig c = model.config();
-        String p = c.architecture() + ".";
+        if (!c.architecture().equals("llama")) {
+            throw new IllegalArgumentException(model.name() + ": writing the GGUF metadata of a '" + c.architecture()
+                    + "' model that is not a GGUF file is not supported");
+        }
+        String p = "llama.";
         w.putString("general.architecture", c.architecture());
         w.putString("general.name", model.name());
         w.putU32(p + "context_length", c.contextLength());
@@ -33,7 +37,7 @@ final class GgufMetadataOf {
             w.putU32(p + "attention.key_length", c.headDim());
             w.putU32(p + "attention.value_length", c.headDim());
         }
-        w.putF32(p + "attention.layer_norm_rms_epsilon", c.rmsEps());
+        w.putF32(p + "attention.layer_norm_rms_epsilon", c.normEps());
         w.putF32(p + "rope.freq_base", c.ropeTheta());
         if (c.slidingWindow() > 0) w.putU32(p + "attention.sliding_window", c.slidingWindow());
         w.putU32(p + "vocab_size", c.vocabSize());

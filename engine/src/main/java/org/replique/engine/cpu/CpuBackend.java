@@ -75,7 +75,7 @@ public final class CpuBackend implements Backend {
     @Override
     public InferenceState newState(int contextLength) {
         int capacity = Math.max(1, contextLength);
-        return new CpuState(model.config(), capacity, Math.min(CHUNK, capacity), kvType, pool.threads());
+        return new CpuState(model.config(), model.weights(), capacity, Math.min(CHUNK, capacity), kvType, pool.threads());
     }
 
     @Override

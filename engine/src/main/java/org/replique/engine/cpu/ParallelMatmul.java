@@ -94,6 +94,27 @@ final class ParallelMatmul {
         });
     }
 
+    /**
+     * The GELU MLP's first half: {@code up = gelu(W_up·x)}, each task doing the product and the
+     * activation for its rows. The activation is {@link Gelu}'s, element by element.
+     */
+    void upGelu(WeightMatrix wUp, PreparedInput x, float[] up) {
+        int tokens = x.rows();
+        int rows = wUp.rows();
+        if (pool.threads() == 1) {
+            kernels.matmul(wUp, x, up);
+            Gelu.apply(up, 0, tokens * rows);
+            return;
+        }
+        Ranges ranges = new Ranges(new WeightMatrix[] {wUp}, tokens, pool.threads());
+        pool.run(ranges.count(), (task, worker) -> {
+            int start = ranges.start(task);
+            int end = ranges.end(task);
+            kernels.matmul(wUp, x, up, start, end);
+            for (int t = 0; t < tokens; t++) Gelu.apply(up, t * rows + start, t * rows + end);
+        });
+    }
+
     /** The row ranges of a job over several matrices: task i is (matrix, start, end). */
     private static final class Ranges {
         private final int[] matrix;

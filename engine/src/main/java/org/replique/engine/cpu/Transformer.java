@@ -3,21 +3,32 @@ package org.replique.engine.cpu;
 import org.replique.engine.backend.Cancellation;
 import org.replique.engine.kernel.Kernels;
 import org.replique.engine.kernel.PreparedInput;
+import org.replique.engine.model.BlockLayout;
 import org.replique.engine.model.LayerWeights;
 import org.replique.engine.model.ModelConfig;
 import org.replique.engine.model.ModelWeights;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
- * The Llama/Mistral forward pass on the CPU for a chunk of consecutive tokens, top to bottom as
- * in the paper: embedding → per layer (RMSNorm, Q/K/V, RoPE, grouped-query attention, output
- * projection + residual, RMSNorm, SwiGLU feed-forward + residual) → final norm → logits of the
- * last token only. The arithmetic of each step follows ggml's so that results match llama.cpp.
+ * The forward pass on the CPU for a chunk of consecutive tokens, top to bottom as in the papers:
+ * embedding → per layer (norm, Q/K/V, RoPE, attention, output projection, feed-forward, residual)
+ * → final norm → logits of the last token only. What differs between architectures is data, the
+ * model's {@link BlockLayout} and which weights it has:
+ *
+ * <ul>
+ * <li>Llama/Mistral: RMSNorm; {@code h = x + W_o·attn(q, k, v)}; then RMSNorm again and
+ * {@code x' = h + down(silu(gate(n)) ⊙ up(n))}; RoPE on adjacent pairs.
+ * <li>Falcon: one LayerNorm {@code n = LN(x)} feeds both attention (Falcon-40B normalizes its
+ * input with a second LayerNorm) and the MLP, {@code x' = (down(gelu(up(n))) + W_o·attn(…)) + x};
+ * Q, K and V come from one fused matrix; RoPE on NeoX's half-split pairs; multi-query attention.
+ * </ul>
+ *
+ * The arithmetic of each step follows ggml's so that results match llama.cpp.
  *
  * <p>The multiplications and the attention heads are spread over the {@link ComputePool}; the
  * cheap element-wise steps between them (norms, RoPE, residuals, activation quantization) run on
  * the calling thread. A layer is four multiplication jobs (Q/K/V together, the output projection,
- * gate/up with the activation, down) and one attention job.
+ * the first feed-forward matrices with the activation, down) and one attention job.
  */
 final class Transformer {
     /** Where activations are prepared: each site reuses its own {@link PreparedInput} from layer to layer. */
@@ -32,6 +43,7 @@ final class Transformer {
     private static final long PARALLEL_ATTENTION_WORK = 1 << 18;
 
     private final ModelConfig c;
+    private final BlockLayout block;
     private final ModelWeights w;
     private final Kernels kernels;
     private final ComputePool pool;
@@ -40,11 +52,12 @@ final class Transformer {
 
     Transformer(ModelConfig config, ModelWeights weights, Kernels kernels, ComputePool pool) {
         this.c = config;
+        this.block = config.block();
         this.w = weights;
         this.kernels = kernels;
         this.pool = pool;
         this.matmuls = new ParallelMatmul(pool, kernels);
-        this.rope = new RotaryEmbedding(config.ropeDims(), config.headDim(), config.ropeTheta());
+        this.rope = new RotaryEmbedding(config.ropeDims(), config.headDim(), config.ropeTheta(), block.rope());
     }
 
     /**
@@ -71,13 +84,14 @@ final class Transformer {
             cancel.check();
             LayerWeights layer = w.layers().get(l);
 
-            // Attention block.
-            for (int t = 0; t < n; t++) rmsnorm(s.xb, t * dim, s.x, t * dim, layer.attentionNorm(), dim, c.rmsEps());
-            PreparedInput xq = prepare(s, ATTENTION_INPUT, layer.wq(), s.xb, n);
-            PreparedInput xk = kernels.share(xq, layer.wk(), s.xb, n);
-            PreparedInput xv = kernels.share(xq, layer.wv(), s.xb, n);
-            matmuls.multiply(new WeightMatrix[] {layer.wq(), layer.wk(), layer.wv()},
-                    new PreparedInput[] {xq, xk, xv}, new float[][] {s.q, s.k, s.v});
+            // Attention block: norm, Q/K/V, RoPE, cache, attention, output projection.
+            for (int t = 0; t < n; t++) norm(s.xb, t * dim, s.x, t * dim, layer.attentionNorm(), layer.attentionNormBias());
+            float[] attentionInput = s.xb;
+            if (layer.attentionNorm2() != null) {
+                for (int t = 0; t < n; t++) norm(s.xb2, t * dim, s.x, t * dim, layer.attentionNorm2(), layer.attentionNorm2Bias());
+                attentionInput = s.xb2;
+            }
+            PreparedInput xqkv = projectQkv(s, layer, attentionInput, n);
             for (int t = 0; t < n; t++) {
                 rope.apply(kernels, s.q, t * qDim, c.heads(), angles[t]);
                 rope.apply(kernels, s.k, t * kvDim, c.kvHeads(), angles[t]);
@@ -85,34 +99,100 @@ final class Transformer {
             }
             attend(state, l, start, n, batch);
             matmuls.multiply(layer.wo(), prepare(s, ATTENTION_OUTPUT, layer.wo(), s.attention, n), s.projected);
-            for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
 
-            // Feed-forward block. In the last layer only the token whose logits are wanted needs
-            // it (none when none are), as in llama.cpp, which multiplies that token alone.
+            // In the last layer only the token whose logits are wanted needs the feed-forward (none
+            // when none are), as in llama.cpp, which multiplies that token alone.
             int first = l < c.layers() - 1 ? 0 : wantLogits ? n - 1 : n;
-            feedForward(layer, s, first, n - first);
+            int count = n - first;
+            int base = first * dim;
+            if (block.parallel()) {
+                // The MLP reads the attention norm's output too; both results join the residual
+                // together, as ggml adds them: (mlp + attention) + x.
+                if (count > 0) {
+                    PreparedInput xUp;
+                    if (first == 0 && attentionInput == s.xb) {
+                        xUp = kernels.share(xqkv, layer.wUp(), s.xb, n);
+                    } else {
+                        System.arraycopy(s.xb, base, s.xb, 0, count * dim);
+                        xUp = prepare(s, FFN_INPUT, layer.wUp(), s.xb, count);
+                    }
+                    feedForward(s, layer, xUp, count, s.ffnOut);
+                    for (int i = 0; i < count * dim; i++) {
+                        s.x[base + i] = (s.ffnOut[i] + s.projected[base + i]) + s.x[base + i];
+                    }
+                }
+            } else {
+                for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
+                if (count > 0) {
+                    for (int t = 0; t < count; t++) norm(s.xb, t * dim, s.x, base + t * dim, layer.ffnNorm(), null);
+                    feedForward(s, layer, null, count, s.projected);
+                    for (int i = 0; i < count * dim; i++) s.x[base + i] += s.projected[i];
+                }
+            }
         }
         cancel.check();
         state.advance(n);
         if (!wantLogits) {
             return null;
         }
-        rmsnorm(s.last, 0, s.x, (n - 1) * dim, w.outputNorm(), dim, c.rmsEps());
+        norm(s.last, 0, s.x, (n - 1) * dim, w.outputNorm(), w.outputNormBias());
         float[] logits = new float[c.vocabSize()];
         matmuls.multiply(w.output(), prepare(s, FINAL, w.output(), s.last, 1), logits);
         return logits;
     }
 
-    /** {@code x += down(silu(gate(norm(x))) ⊙ up(norm(x)))} for the {@code count} tokens from {@code first}. */
-    private void feedForward(LayerWeights layer, CpuState.Scratch s, int first, int count) {
-        if (count == 0) return;
-        int dim = c.dim();
-        int base = first * dim;
-        for (int t = 0; t < count; t++) rmsnorm(s.xb, t * dim, s.x, base + t * dim, layer.ffnNorm(), dim, c.rmsEps());
-        PreparedInput xGate = prepare(s, FFN_INPUT, layer.wGate(), s.xb, count);
-        matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), kernels.share(xGate, layer.wUp(), s.xb, count), s.gate, s.up);
-        matmuls.multiply(layer.wDown(), prepare(s, FFN_HIDDEN, layer.wDown(), s.gate, count), s.projected);
-        for (int i = 0; i < count * dim; i++) s.x[base + i] += s.projected[i];
+    /** One row of {@code out} = the layout's norm of one row of {@code x} (RMSNorm, or LayerNorm with {@code bias}). */
+    private void norm(float[] out, int outOffset, float[] x, int xOffset, float[] weight, float[] bias) {
+        if (block.norm() == BlockLayout.Norm.RMS) {
+            Normalization.rms(out, outOffset, x, xOffset, weight, c.dim(), c.normEps());
+        } else {
+            Normalization.layer(out, outOffset, x, xOffset, weight, bias, c.dim(), c.normEps());
+        }
+    }
+
+    /**
+     * {@code s.q}, {@code s.k}, {@code s.v} from {@code input}: three matrices in one job, or one
+     * fused matrix whose output rows (queries, keys, values) are then split. Returns the prepared
+     * input, which a parallel block's MLP may share.
+     */
+    private PreparedInput projectQkv(CpuState.Scratch s, LayerWeights layer, float[] input, int n) {
+        if (layer.wqkv() == null) {
+            PreparedInput xq = prepare(s, ATTENTION_INPUT, layer.wq(), input, n);
+            PreparedInput xk = kernels.share(xq, layer.wk(), input, n);
+            PreparedInput xv = kernels.share(xq, layer.wv(), input, n);
+            matmuls.multiply(new WeightMatrix[] {layer.wq(), layer.wk(), layer.wv()},
+                    new PreparedInput[] {xq, xk, xv}, new float[][] {s.q, s.k, s.v});
+            return xq;
+        }
+        PreparedInput x = prepare(s, ATTENTION_INPUT, layer.wqkv(), input, n);
+        matmuls.multiply(layer.wqkv(), x, s.qkv);
+        int qDim = c.heads() * c.headDim();
+        int kvDim = c.kvDim();
+        int rows = qDim + 2 * kvDim;
+        for (int t = 0; t < n; t++) {
+            System.arraycopy(s.qkv, t * rows, s.q, t * qDim, qDim);
+            System.arraycopy(s.qkv, t * rows + qDim, s.k, t * kvDim, kvDim);
+            System.arraycopy(s.qkv, t * rows + qDim + kvDim, s.v, t * kvDim, kvDim);
+        }
+        return x;
+    }
+
+    /**
+     * The feed-forward of the normalized rows in {@code s.xb} into {@code out}:
+     * {@code down(silu(gate(x)) ⊙ up(x))} or {@code down(gelu(up(x)))}. {@code xUp} is {@code s.xb}
+     * already prepared for the first matrix, or null.
+     */
+    private void feedForward(CpuState.Scratch s, LayerWeights layer, PreparedInput xUp, int n, float[] out) {
+        if (block.feedForward() == BlockLayout.FeedForward.SWIGLU) {
+            PreparedInput xGate = prepare(s, FFN_INPUT, layer.wGate(), s.xb, n);
+            matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), kernels.share(xGate, layer.wUp(), s.xb, n),
+                    s.gate, s.up);
+            matmuls.multiply(layer.wDown(), prepare(s, FFN_HIDDEN, layer.wDown(), s.gate, n), out);
+        } else {
+            if (xUp == null) xUp = prepare(s, FFN_INPUT, layer.wUp(), s.xb, n);
+            matmuls.upGelu(layer.wUp(), xUp, s.up);
+            matmuls.multiply(layer.wDown(), prepare(s, FFN_HIDDEN, layer.wDown(), s.up, n), out);
+        }
     }
 
     /** {@code x} prepared for {@code weights}, in the state's reusable input for {@code site}. */
@@ -151,21 +231,5 @@ final class Transformer {
     private static int span(CpuState state, int pos) {
         int first = state.window > 0 ? Math.max(0, pos - state.window + 1) : 0;
         return pos - first + 1;
-    }
-
-    /**
-     * {@code out = x / sqrt(mean(x²) + eps) · weight}; the sum of squares in double, as ggml does.
-     */
-    static void rmsnorm(float[] out, int outOffset, float[] x, int xOffset, float[] weight, int dim, float eps) {
-        double sum = 0;
-        for (int i = 0; i < dim; i++) {
-            float v = x[xOffset + i];
-            sum += v * v;
-        }
-        float mean = (float) (sum / dim);
-        float scale = 1.0f / (float) Math.sqrt(mean + eps);
-        for (int i = 0; i < dim; i++) {
-            out[outOffset + i] = (x[xOffset + i] * scale) * weight[i];
-        }
     }
 }

@@ -9,36 +9,57 @@ import org.replique.engine.tensor.WeightMatrix;
 
 /**
  * All weights of a model, as views into the mapped file (matrices stay in their encoding; the
- * small norm vectors are decoded to floats). Immutable and shared by every sequence.
+ * small norm vectors are decoded to floats). Immutable and shared by every sequence. Tensor names
+ * are llama.cpp's for the architecture.
+ *
+ * @param outputNormBias the final LayerNorm's bias (Falcon), or null
  */
 public record ModelWeights(
         WeightMatrix tokenEmbedding,
         List<LayerWeights> layers,
         float[] outputNorm,
+        float[] outputNormBias,
         WeightMatrix output,
         boolean tiedOutput) {
 
     public static ModelWeights from(ModelFile file, ModelConfig c) {
         Loader l = new Loader(file);
         WeightMatrix embedding = l.matrix("token_embd.weight", c.vocabSize(), c.dim());
+        boolean falcon = c.architecture().equals("falcon");
+        int qDim = c.heads() * c.headDim();
         List<LayerWeights> layers = new ArrayList<>(c.layers());
         for (int i = 0; i < c.layers(); i++) {
             String p = "blk." + i + ".";
-            layers.add(new LayerWeights(
-                    l.vector(p + "attn_norm.weight", c.dim()),
-                    l.matrix(p + "attn_q.weight", c.heads() * c.headDim(), c.dim()),
-                    l.matrix(p + "attn_k.weight", c.kvDim(), c.dim()),
-                    l.matrix(p + "attn_v.weight", c.kvDim(), c.dim()),
-                    l.matrix(p + "attn_output.weight", c.dim(), c.heads() * c.headDim()),
-                    l.vector(p + "ffn_norm.weight", c.dim()),
-                    l.matrix(p + "ffn_gate.weight", c.ffnDim(), c.dim()),
-                    l.matrix(p + "ffn_up.weight", c.ffnDim(), c.dim()),
-                    l.matrix(p + "ffn_down.weight", c.dim(), c.ffnDim())));
+            if (falcon) {
+                // Falcon-40B normalizes the attention input separately; Falcon-7B has no attn_norm_2.
+                boolean secondNorm = file.tensors().containsKey(p + "attn_norm_2.weight");
+                layers.add(LayerWeights.falcon(
+                        l.vector(p + "attn_norm.weight", c.dim()),
+                        l.vector(p + "attn_norm.bias", c.dim()),
+                        secondNorm ? l.vector(p + "attn_norm_2.weight", c.dim()) : null,
+                        secondNorm ? l.vector(p + "attn_norm_2.bias", c.dim()) : null,
+                        l.matrix(p + "attn_qkv.weight", qDim + 2 * c.kvDim(), c.dim()),
+                        l.matrix(p + "attn_output.weight", c.dim(), qDim),
+                        l.matrix(p + "ffn_up.weight", c.ffnDim(), c.dim()),
+                        l.matrix(p + "ffn_down.weight", c.dim(), c.ffnDim())));
+            } else {
+                layers.add(LayerWeights.llama(
+                        l.vector(p + "attn_norm.weight", c.dim()),
+                        l.matrix(p + "attn_q.weight", qDim, c.dim()),
+                        l.matrix(p + "attn_k.weight", c.kvDim(), c.dim()),
+                        l.matrix(p + "attn_v.weight", c.kvDim(), c.dim()),
+                        l.matrix(p + "attn_output.weight", c.dim(), qDim),
+                        l.vector(p + "ffn_norm.weight", c.dim()),
+                        l.matrix(p + "ffn_gate.weight", c.ffnDim(), c.dim()),
+                        l.matrix(p + "ffn_up.weight", c.ffnDim(), c.dim()),
+                        l.matrix(p + "ffn_down.weight", c.dim(), c.ffnDim())));
+            }
         }
         float[] outputNorm = l.vector("output_norm.weight", c.dim());
+        float[] outputNormBias = falcon ? l.vector("output_norm.bias", c.dim()) : null;
         boolean tied = !file.tensors().containsKey("output.weight");
         WeightMatrix output = tied ? embedding : l.matrix("output.weight", c.vocabSize(), c.dim());
-        return new ModelWeights(embedding, List.copyOf(layers), outputNorm, output, tied);
+        return new ModelWeights(embedding, List.copyOf(layers), outputNorm, outputNormBias, output, tied);
     }
 
     /** Looks tensors up by name and checks their shapes against the configuration. */

@@ -35,12 +35,10 @@ final class QuantizedWeights {
         WeightMatrix embedding = w.tiedOutput() ? output : c.convert(w.tokenEmbedding(), target);
         List<LayerWeights> layers = new ArrayList<>(w.layers().size());
         for (LayerWeights l : w.layers()) {
-            layers.add(new LayerWeights(l.attentionNorm(),
-                    c.convert(l.wq(), target), c.convert(l.wk(), target), c.convert(l.wv(), target),
-                    c.convert(l.wo(), target), l.ffnNorm(),
-                    c.convert(l.wGate(), target), c.convert(l.wUp(), target), c.convert(l.wDown(), target)));
+            layers.add(l.withMatrices(m -> c.convert(m, target)));
         }
-        return new Result(new ModelWeights(embedding, List.copyOf(layers), w.outputNorm(), output, w.tiedOutput()),
+        return new Result(new ModelWeights(embedding, List.copyOf(layers), w.outputNorm(), w.outputNormBias(),
+                output, w.tiedOutput()),
                 c.usesFile);
     }
 
@@ -57,7 +55,7 @@ final class QuantizedWeights {
             this.progress = progress;
             long bytes = w.tokenEmbedding().data().byteSize();
             for (LayerWeights l : w.layers()) {
-                for (WeightMatrix m : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
+                for (WeightMatrix m : l.matrices()) {
                     bytes += m.data().byteSize();
                 }
             }

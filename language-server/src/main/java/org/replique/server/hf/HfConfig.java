@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
+import org.replique.engine.model.BlockLayout;
 import org.replique.engine.model.ModelConfig;
 
 /**
@@ -85,7 +86,7 @@ record HfConfig(ModelConfig model, boolean tiedEmbeddings, int bos, int eos) {
             int bos = present("bos_token_id") ? tokenId("bos_token_id") : -1;
             int eos = present("eos_token_id") ? tokenId("eos_token_id") : -1;
             ModelConfig model = new ModelConfig("llama", dim, layers, heads, kvHeads, headDim, ffn, vocab, context,
-                    eps, theta, headDim, window);
+                    eps, theta, headDim, window, BlockLayout.LLAMA);
             return new HfConfig(model, tied, bos, eos);
         }
 

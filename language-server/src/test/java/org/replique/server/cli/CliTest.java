@@ -125,4 +125,28 @@ class CliTest {
         assertThat(r.exit).isEqualTo(2);
         assertThat(r.err).contains("unknown backend 'cuda'").contains("cpu");
     }
+
+    @Test
+    void falconFilesGenerateTokenizeAndBench(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("falcon.gguf");
+        org.replique.fixtures.gguf.SyntheticFalcon.write(file, org.replique.fixtures.gguf.SyntheticFalcon.Shape.tiny7B(),
+                org.replique.fixtures.gguf.GgufWriter.TensorType.Q8_0, 7);
+        LlamaCppReference ref = LlamaCppReference.load(
+                Fixtures.file("reference/synthetic-falcon7-q8_0.alceste.n64.kvf32.llamacpp.json"));
+
+        Run tokens = run("tokenize", "-m", file.toString(), "--text", ref.promptText(), "--json");
+        assertThat(tokens.exit).isZero();
+        assertThat(tokens.json().getAsJsonArray("ids").asList().stream().mapToInt(e -> e.getAsInt()).toArray())
+                .as("no BOS: the vocabulary does not ask for one").containsExactly(ref.promptTokens());
+        assertThat(tokens.json().getAsJsonArray("pieces").get(0).getAsString()).isEqualTo("[");
+
+        Run generated = run("generate", "-m", file.toString(), "-p", ref.promptText(), "-n", "8", "--greedy", "--json");
+        assertThat(generated.exit).isZero();
+        assertThat(generated.json().getAsJsonArray("tokens").asList().stream().mapToInt(e -> e.getAsInt()).toArray())
+                .containsExactly(java.util.Arrays.copyOf(ref.generatedTokens(), 8));
+
+        Run bench = run("bench", "-m", file.toString(), "-p", "8", "-n", "4", "-r", "1", "--warmup", "0", "--json");
+        assertThat(bench.exit).as(bench.err).isZero();
+        assertThat(bench.json().toString()).contains("synthetic-falcon");
+    }
 }
