@@ -101,7 +101,7 @@ public final class CpuBackend implements Backend {
         for (int done = 0; done < count; done += chunk) {
             int n = Math.min(chunk, count - done);
             boolean last = done + n == count;
-            logits = transformer.forward(cpu, tokens, offset + done, n, last, cancel);
+            logits = transformer.forward(cpu, tokens, offset + done, n, count > 1, last, cancel);
         }
         return logits;
     }

@@ -1,5 +1,6 @@
 package org.replique.engine.cpu;
 
+import org.replique.engine.kernel.GgmlMath;
 import org.replique.engine.kernel.Kernels;
 import org.replique.engine.kernel.PreparedInput;
 import org.replique.engine.tensor.WeightMatrix;
@@ -69,7 +70,7 @@ final class ParallelMatmul {
     /**
      * The SwiGLU feed-forward's first half: {@code gate = silu(W_gate·x) ⊙ (W_up·x)}, each task
      * doing both products and the activation for its rows, so no thread waits between them.
-     * {@code up} is scratch. The activation is {@link #swiglu}'s, element by element.
+     * {@code up} is scratch. The activation is {@link GgmlMath#swiglu}'s, element by element.
      */
     void gateUp(WeightMatrix wGate, PreparedInput xGate, WeightMatrix wUp, PreparedInput xUp, float[] gate, float[] up) {
         if (!wGate.order().isIdentity() || !wUp.order().isIdentity()) {
@@ -80,7 +81,7 @@ final class ParallelMatmul {
         if (pool.threads() == 1) {
             kernels.matmul(wGate, xGate, gate);
             kernels.matmul(wUp, xUp, up);
-            for (int t = 0; t < tokens; t++) swiglu(gate, up, t * rows, t * rows + rows);
+            for (int t = 0; t < tokens; t++) GgmlMath.swiglu(gate, up, t * rows, t * rows + rows, t * rows, rows);
             return;
         }
         Ranges ranges = new Ranges(new WeightMatrix[] {wGate}, tokens, pool.threads());
@@ -89,7 +90,7 @@ final class ParallelMatmul {
             int end = ranges.end(task);
             kernels.matmul(wGate, xGate, gate, start, end);
             kernels.matmul(wUp, xUp, up, start, end);
-            for (int t = 0; t < tokens; t++) swiglu(gate, up, t * rows + start, t * rows + end);
+            for (int t = 0; t < tokens; t++) GgmlMath.swiglu(gate, up, t * rows + start, t * rows + end, t * rows, rows);
         });
     }
 
@@ -112,14 +113,6 @@ final class ParallelMatmul {
             kernels.matmul(wUp, x, up, start, end);
             for (int t = 0; t < tokens; t++) Gelu.apply(up, t * rows + start, t * rows + end);
         });
-    }
-
-    /** {@code gate[i] = silu(gate[i]) · up[i]} for {@code from ≤ i < to}, with {@code silu(x) = x / (1 + e^-x)}. */
-    static void swiglu(float[] gate, float[] up, int from, int to) {
-        for (int i = from; i < to; i++) {
-            float g = gate[i];
-            gate[i] = (float) (g / (1.0f + (float) Math.exp(-g))) * up[i];
-        }
     }
 
     /** The row ranges of a job over several matrices: task i is (matrix, start, end). */

@@ -1,5 +1,6 @@
 package org.replique.engine.cpu;
 
+import org.replique.engine.kernel.CMath;
 import org.replique.engine.kernel.Kernels;
 import org.replique.engine.model.BlockLayout;
 
@@ -9,7 +10,8 @@ import org.replique.engine.model.BlockLayout;
  * {@link BlockLayout.Rope}: {@code (2i, 2i+1)} in GGUF {@code llama} files (llama.cpp's "normal"
  * mode, rotated by {@link Kernels#rope}), {@code (i, i + ropeDims/2)} in Falcon's (llama.cpp's
  * "NeoX" mode). θ comes from the model file. The angles are built the way ggml builds them
- * (repeated float multiplication) so that they round identically.
+ * (repeated float multiplication, the C library's {@code powf}, {@code sinf} and {@code cosf}:
+ * {@link CMath}) so that they round identically.
  */
 final class RotaryEmbedding {
     private final int ropeDims;
@@ -23,7 +25,7 @@ final class RotaryEmbedding {
     RotaryEmbedding(int ropeDims, int headDim, float theta, BlockLayout.Rope pairs) {
         this.ropeDims = ropeDims;
         this.headDim = headDim;
-        this.thetaScale = (float) Math.pow(theta, -2.0f / ropeDims);
+        this.thetaScale = CMath.pow(theta, -2.0f / ropeDims);
         this.pairs = pairs;
     }
 
@@ -33,8 +35,8 @@ final class RotaryEmbedding {
         float[] sin = new float[ropeDims];
         float angle = pos;
         for (int i = 0; i < ropeDims; i += 2) {
-            cos[i] = cos[i + 1] = (float) Math.cos(angle);
-            sin[i] = sin[i + 1] = (float) Math.sin(angle);
+            cos[i] = cos[i + 1] = CMath.cos(angle);
+            sin[i] = sin[i + 1] = CMath.sin(angle);
             angle *= thetaScale;
         }
         return new Angles(cos, sin);

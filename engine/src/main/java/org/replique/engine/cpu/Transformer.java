@@ -60,8 +60,13 @@ final class Transformer {
         this.rope = new RotaryEmbedding(config.ropeDims(), config.headDim(), config.ropeTheta(), block.rope());
     }
 
-    /** Evaluates {@code n} tokens at positions {@code state.length()…}; returns the last logits when asked. */
-    float[] forward(CpuState state, int[] tokens, int offset, int n, boolean wantLogits, Cancellation cancel) {
+    /**
+     * Evaluates {@code n} tokens at positions {@code state.length()…}; returns the last logits when
+     * asked. {@code batch}: they are part of several tokens evaluated together (a prompt, maybe in
+     * chunks), which ggml's attention sums in another order than a single token.
+     */
+    float[] forward(CpuState state, int[] tokens, int offset, int n, boolean batch, boolean wantLogits,
+                    Cancellation cancel) {
         CpuState.Scratch s = state.scratch;
         int dim = c.dim();
         int qDim = c.heads() * c.headDim();
@@ -92,21 +97,37 @@ final class Transformer {
                 rope.apply(kernels, s.k, t * kvDim, c.kvHeads(), angles[t]);
                 state.kv.store(l, (start + t) % state.slots, s.k, t * kvDim, s.v, t * kvDim);
             }
-            attend(state, l, start, n);
+            attend(state, l, start, n, batch);
             matmuls.multiply(layer.wo(), prepare(s, ATTENTION_OUTPUT, layer.wo(), s.attention, n), s.projected);
 
+            // In the last layer only the token whose logits are wanted needs the feed-forward (none
+            // when none are), as in llama.cpp, which multiplies that token alone.
+            int first = l < c.layers() - 1 ? 0 : wantLogits ? n - 1 : n;
+            int count = n - first;
+            int base = first * dim;
             if (block.parallel()) {
                 // The MLP reads the attention norm's output too; both results join the residual
                 // together, as ggml adds them: (mlp + attention) + x.
-                PreparedInput xUp = attentionInput == s.xb ? reuse(xqkv, firstQkvMatrix(layer), layer.wUp(), s.xb, n)
-                        : prepare(s, FFN_INPUT, layer.wUp(), s.xb, n);
-                feedForward(s, layer, xUp, n, s.ffnOut);
-                for (int i = 0; i < n * dim; i++) s.x[i] = (s.ffnOut[i] + s.projected[i]) + s.x[i];
+                if (count > 0) {
+                    PreparedInput xUp;
+                    if (first == 0 && attentionInput == s.xb) {
+                        xUp = kernels.share(xqkv, layer.wUp(), s.xb, n);
+                    } else {
+                        System.arraycopy(s.xb, base, s.xb, 0, count * dim);
+                        xUp = prepare(s, FFN_INPUT, layer.wUp(), s.xb, count);
+                    }
+                    feedForward(s, layer, xUp, count, s.ffnOut);
+                    for (int i = 0; i < count * dim; i++) {
+                        s.x[base + i] = (s.ffnOut[i] + s.projected[base + i]) + s.x[base + i];
+                    }
+                }
             } else {
                 for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
-                for (int t = 0; t < n; t++) norm(s.xb, t * dim, s.x, t * dim, layer.ffnNorm(), null);
-                feedForward(s, layer, null, n, s.projected);
-                for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
+                if (count > 0) {
+                    for (int t = 0; t < count; t++) norm(s.xb, t * dim, s.x, base + t * dim, layer.ffnNorm(), null);
+                    feedForward(s, layer, null, count, s.projected);
+                    for (int i = 0; i < count * dim; i++) s.x[base + i] += s.projected[i];
+                }
             }
         }
         cancel.check();
@@ -137,8 +158,8 @@ final class Transformer {
     private PreparedInput projectQkv(CpuState.Scratch s, LayerWeights layer, float[] input, int n) {
         if (layer.wqkv() == null) {
             PreparedInput xq = prepare(s, ATTENTION_INPUT, layer.wq(), input, n);
-            PreparedInput xk = reuse(xq, layer.wq(), layer.wk(), input, n);
-            PreparedInput xv = reuse(xq, layer.wq(), layer.wv(), input, n);
+            PreparedInput xk = kernels.share(xq, layer.wk(), input, n);
+            PreparedInput xv = kernels.share(xq, layer.wv(), input, n);
             matmuls.multiply(new WeightMatrix[] {layer.wq(), layer.wk(), layer.wv()},
                     new PreparedInput[] {xq, xk, xv}, new float[][] {s.q, s.k, s.v});
             return xq;
@@ -156,10 +177,6 @@ final class Transformer {
         return x;
     }
 
-    private static WeightMatrix firstQkvMatrix(LayerWeights layer) {
-        return layer.wqkv() != null ? layer.wqkv() : layer.wq();
-    }
-
     /**
      * The feed-forward of the normalized rows in {@code s.xb} into {@code out}:
      * {@code down(silu(gate(x)) ⊙ up(x))} or {@code down(gelu(up(x)))}. {@code xUp} is {@code s.xb}
@@ -168,7 +185,7 @@ final class Transformer {
     private void feedForward(CpuState.Scratch s, LayerWeights layer, PreparedInput xUp, int n, float[] out) {
         if (block.feedForward() == BlockLayout.FeedForward.SWIGLU) {
             PreparedInput xGate = prepare(s, FFN_INPUT, layer.wGate(), s.xb, n);
-            matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), reuse(xGate, layer.wGate(), layer.wUp(), s.xb, n),
+            matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), kernels.share(xGate, layer.wUp(), s.xb, n),
                     s.gate, s.up);
             matmuls.multiply(layer.wDown(), prepare(s, FFN_HIDDEN, layer.wDown(), s.gate, n), out);
         } else {
@@ -185,19 +202,8 @@ final class Transformer {
         return p;
     }
 
-    /**
-     * {@code prepared} (made from {@code x} for {@code first}) when {@code other} takes its
-     * activations in the same form, else {@code x} prepared for {@code other}: Q, K and V, or gate
-     * and up, usually share one conversion.
-     */
-    private PreparedInput reuse(PreparedInput prepared, WeightMatrix first, WeightMatrix other, float[] x, int n) {
-        boolean same = PreparedInput.Format.forWeights(first.type()) == PreparedInput.Format.forWeights(other.type())
-                && first.cols() == other.cols();
-        return same ? prepared : kernels.prepare(other, x, n);
-    }
-
     /** Causal (and, when set, sliding-window) attention of every new token over the cache, one task per head. */
-    private void attend(CpuState state, int layer, int start, int n) {
+    private void attend(CpuState state, int layer, int start, int n, boolean batch) {
         CpuState.Scratch s = state.scratch;
         int heads = c.heads();
         int headDim = c.headDim();
@@ -212,7 +218,7 @@ final class Transformer {
             int length = span(state, pos);
             int first = pos - length + 1;
             state.kv.attend(kernels, layer, s.q, t * qDim + h * headDim, (h / c.groupSize()) * headDim,
-                    first % state.slots, length, headDim, scale, s.scores[worker], s.attention, t * qDim + h * headDim);
+                    first % state.slots, length, headDim, scale, batch, s.scores[worker], s.attention, t * qDim + h * headDim);
         };
         if (work < PARALLEL_ATTENTION_WORK) {
             for (int i = 0; i < n * heads; i++) task.run(i, 0);

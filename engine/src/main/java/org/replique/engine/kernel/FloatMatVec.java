@@ -17,6 +17,8 @@ import org.replique.engine.tensor.WeightMatrix;
  * vectors: the last columns are done one by one.
  */
 final class FloatMatVec {
+    static final MatmulKernel KERNEL = FloatMatVec::multiply;
+
     private FloatMatVec() {}
 
     static void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {

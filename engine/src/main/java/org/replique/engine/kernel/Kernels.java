@@ -15,7 +15,7 @@ public interface Kernels {
 
     /**
      * {@code out[t·w.rows() + r] = W[r] · x[t]} for every row {@code r} and every activation row
-     * {@code t < x.rows()}; {@code x} must be prepared in {@link PreparedInput.Format#forWeights}.
+     * {@code t < x.rows()}; {@code x} must come from {@link #prepare} or {@link #share} for {@code w}.
      */
     void matmul(WeightMatrix w, PreparedInput x, float[] out);
 
@@ -49,24 +49,38 @@ public interface Kernels {
     }
 
     /**
+     * {@code x} prepared for {@code w}: {@code prepared} itself (made from the same {@code rows}
+     * activation rows {@code x} for another matrix) when {@code w} multiplies with the same form,
+     * else a new preparation. Q, K and V, or gate and up, usually share one conversion.
+     */
+    default PreparedInput share(PreparedInput prepared, WeightMatrix w, float[] x, int rows) {
+        boolean same = prepared.format() == PreparedInput.Format.forWeights(w.type()) && prepared.cols() == w.cols()
+                && prepared.rows() == rows;
+        return same ? prepared : prepare(w, x, rows);
+    }
+
+    /**
      * Attention of one query head over {@code length} cached positions:
      * {@code out = Σ_p softmax(scale · q·k_p)_p · v_p}. The cache is a ring of {@code slots}
      * positions of {@code stride} floats; position {@code i} of the window is in slot
      * {@code (firstSlot + i) % slots}, and this head's {@code headDim} floats start at
-     * {@code headOffset} within a slot. {@code scores} is scratch of at least {@code length} floats.
+     * {@code headOffset} within a slot. {@code inBatch}: the query is one of several tokens
+     * evaluated together (a prompt), for which ggml sums the values in another order.
+     * {@code scores} is scratch of at least {@code length} floats.
      */
     void attention(float[] q, int qOffset, float[] keys, float[] values, int headOffset, int stride, int slots,
-                   int firstSlot, int length, int headDim, float scale, float[] scores, float[] out, int outOffset);
+                   int firstSlot, int length, int headDim, float scale, boolean inBatch, float[] scores, float[] out,
+                   int outOffset);
 
     /**
-     * {@link #attention(float[], int, float[], float[], int, int, int, int, int, int, float, float[], float[], int)
-     * Attention} over a cache held as F16 bits. As ggml does with an F16 cache, the query is
-     * rounded to F16 for the q·k products and the softmax weights are rounded to F16 for the
-     * weighted sum of values. The default is the reference's.
+     * {@link #attention(float[], int, float[], float[], int, int, int, int, int, int, float, boolean, float[],
+     * float[], int) Attention} over a cache held as F16 bits. As ggml does with an F16 cache, the
+     * query is rounded to F16 for the q·k products and the softmax weights are rounded to F16 for
+     * the weighted sum of values. The default is the reference's.
      */
     default void attention(float[] q, int qOffset, short[] keys, short[] values, int headOffset, int stride, int slots,
-                           int firstSlot, int length, int headDim, float scale, float[] scores, float[] out,
-                           int outOffset) {
+                           int firstSlot, int length, int headDim, float scale, boolean inBatch, float[] scores,
+                           float[] out, int outOffset) {
         ScalarKernels.attentionF16(q, qOffset, keys, values, headOffset, stride, slots, firstSlot, length, headDim,
                 scale, scores, out, outOffset);
     }
@@ -74,7 +88,8 @@ public interface Kernels {
     /**
      * Rotates {@code heads} consecutive heads of {@code headDim} floats from {@code offset}: each
      * adjacent pair {@code (2i, 2i+1)} with {@code 2i < ropeDims} becomes
-     * {@code (a·cos − b·sin, a·sin + b·cos)}. {@code cos} and {@code sin} hold each angle twice
+     * {@code (a·cos − b·sin, a·sin + b·cos)}, rounded as ggml's x86 build does
+     * ({@code fma(a, cos, −(b·sin))}, {@code fma(a, sin, b·cos)}). {@code cos} and {@code sin} hold each angle twice
      * (element {@code 2i} and {@code 2i+1} are the pair's), {@code ropeDims} elements each. The
      * default is the reference's.
      */

@@ -22,8 +22,8 @@ import org.replique.engine.tensor.WeightMatrix;
  * results are {@link TiledQ8Matmul}'s to the bit.
  *
  * <p>The panel holds each decoded group vector twice ({@code [w | w]}), the activations come
- * token-paired from {@link PreparedInput#pairedQuants()}, and the per-block scale products are
- * {@code d_w} times the paired activation scales {@link PreparedInput#pairedScales()}.
+ * token-paired ({@link #PAIRED}), and the per-block scale products are {@code d_w} times the
+ * paired activation scales.
  */
 final class PairedQ8Matmul {
     static final int PANEL = 4;
@@ -31,6 +31,31 @@ final class PairedQ8Matmul {
     static final int DEPTH = 16;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * Q8_0 activations for kernels that hold two tokens in one vector: ggml's eight lanes of four
+     * neighbouring products for token {@code 2p} below those of token {@code 2p + 1}. Quants: for
+     * pair p, block b and k = 0..3, sixteen floats at {@code ((b·pairs + p)·4 + k)·16}, lane
+     * {@code j < 8} holding quant {@code 4j + k} of token 2p, lane {@code 8 + j} the same quant of
+     * token 2p + 1 (of token 2p again when the number of rows is odd). Scales laid out like the
+     * lanes: for block b and pair p, sixteen floats at {@code (b·pairs + p)·16}, eight copies of
+     * token 2p's scale, then eight of token 2p + 1's.
+     */
+    record Paired(float[] quants, float[] scales) {}
+
+    static final PreparedInput.View<Paired> PAIRED = PairedQ8Matmul::pair;
+
+    static final MatmulKernel KERNEL = new MatmulKernel() {
+        @Override
+        public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+            PairedQ8Matmul.multiply(w, x, out, rowStart, rowEnd);
+        }
+
+        @Override
+        public void derive(PreparedInput x) {
+            x.view(PAIRED);
+        }
+    };
 
     private PairedQ8Matmul() {}
 
@@ -44,8 +69,9 @@ final class PairedQ8Matmul {
         int pairs = (tokens + 1) / 2;
         int rows = w.rows();
         int blocks = w.cols() / 32;
-        float[] xp = x.pairedQuants();
-        float[] sp = x.pairedScales();
+        Paired paired = x.view(PAIRED);
+        float[] xp = paired.quants();
+        float[] sp = paired.scales();
         int panels = (rowEnd - rowStart + PANEL - 1) / PANEL;
         int accRow = 2 * pairs * 8;
         Scratch s = SCRATCH.get();
@@ -152,6 +178,35 @@ final class PairedQ8Matmul {
                 }
             }
         }
+    }
+
+    private static Paired pair(PreparedInput x, Paired previous) {
+        int rows = x.rows();
+        int cols = x.cols();
+        int blocks = cols / 32;
+        int pairs = (rows + 1) / 2;
+        int n = pairs * blocks * 64;
+        float[] pairedQuants = previous != null && previous.quants().length >= n ? previous.quants() : new float[n];
+        float[] pairedScales = previous != null && previous.scales().length >= pairs * blocks * 16
+                ? previous.scales() : new float[pairs * blocks * 16];
+        byte[] quants = x.quants;
+        for (int p = 0; p < pairs; p++) {
+            int t0 = 2 * p;
+            int t1 = Math.min(t0 + 1, rows - 1);
+            for (int b = 0; b < blocks; b++) {
+                int o = (b * pairs + p) * 64;
+                for (int k = 0; k < 4; k++) {
+                    for (int j = 0; j < 8; j++) {
+                        pairedQuants[o + 16 * k + j] = quants[t0 * cols + 32 * b + 4 * j + k];
+                        pairedQuants[o + 16 * k + 8 + j] = quants[t1 * cols + 32 * b + 4 * j + k];
+                    }
+                }
+                int so = (b * pairs + p) * 16;
+                Arrays.fill(pairedScales, so, so + 8, x.scales[t0 * blocks + b]);
+                Arrays.fill(pairedScales, so + 8, so + 16, x.scales[t1 * blocks + b]);
+            }
+        }
+        return new Paired(pairedQuants, pairedScales);
     }
 
     /** Per-thread buffers, reused. */

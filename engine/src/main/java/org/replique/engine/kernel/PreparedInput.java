@@ -7,8 +7,13 @@ import org.replique.engine.tensor.Blocks;
  * A batch of activation rows converted to the form a weight type multiplies with, as ggml does
  * ({@code vec_dot_type}): F32 weights take F32 activations, F16 and BF16 weights take activations
  * rounded to F16 and BF16, Q8_0 and Q4_0 weights take activations quantized to Q8_0 blocks
- * (int8 values with an f16-rounded scale per 32). Doing the same is what makes our logits match
- * llama.cpp's on quantized files, and the integer dot products are also the fast path.
+ * (int8 values with an f16-rounded scale per 32), the K-quants take Q8_K blocks (int8 values with a
+ * float scale per 256 and the sum of every 16 values). Doing the same is what makes our logits
+ * match llama.cpp's on quantized files, and the integer dot products are also the fast path.
+ *
+ * <p>Kernels may derive further forms of the same activations ({@link View}: reordered quants,
+ * quants as floats, padded rows); each is computed at most once per fill, whichever kernel or
+ * thread asks first, and belongs to the kernel that defines it.
  *
  * <p>An instance can be refilled with new activations ({@link #of(Format, float[], int, int,
  * PreparedInput)}), reusing its arrays: the forward pass prepares several inputs per layer and
@@ -21,24 +26,20 @@ public final class PreparedInput {
     private int cols;
     /** F32 / F16 / BF16 formats: the (rounded) values, rows × cols. */
     float[] values;
-    /** Q8 format: int8 quants, rows × cols. */
+    /** Q8_0 and Q8_K formats: int8 quants, rows × cols. */
     byte[] quants;
-    /** Q8 format: one scale per block of 32, rows × cols/32. */
+    /** Q8_0: one scale per block of 32; Q8_K: one per block of 256; row after row. */
     float[] scales;
-    /** Derived on first use by the vector kernels, valid for {@link #groupedLanes} lanes (0: not yet). */
-    private float[] grouped;
-    private volatile int groupedLanes;
-    /** Derived on first use by {@link PairedQ8Matmul} (valid while {@link #paired} is true). */
-    private float[] pairedQuants;
-    private float[] pairedScales;
-    private volatile boolean paired;
-    /** Derived on first use by the vector kernels, valid for {@link #paddedStride} (0: not yet). */
-    private float[] padded;
-    private volatile int paddedStride;
+    /** Q8_K format: the sum of every 16 consecutive quants, rows × cols/16. */
+    short[] sums;
+    /** Which fill the views must belong to; a new fill makes every view stale. */
+    private volatile int fill;
+    /** The views derived so far, replaced (never changed) under the lock. */
+    private volatile Slot[] slots = new Slot[0];
 
     /** The activation formats. */
     public enum Format {
-        F32, F16, BF16, Q8;
+        F32, F16, BF16, Q8_0, Q8_K;
 
         /** The format ggml converts activations to before multiplying with weights of {@code type}. */
         public static Format forWeights(GgmlType type) {
@@ -46,8 +47,38 @@ public final class PreparedInput {
                 case F32 -> F32;
                 case F16 -> F16;
                 case BF16 -> BF16;
-                case Q8_0, Q4_0 -> Q8;
+                case Q8_0, Q4_0 -> Q8_0;
+                case Q4_K, Q5_K, Q6_K -> Q8_K;
             };
+        }
+
+        /** Values per block of this format (1 for the float formats). */
+        int blockSize() {
+            return switch (this) {
+                case Q8_0 -> 32;
+                case Q8_K -> 256;
+                default -> 1;
+            };
+        }
+    }
+
+    /**
+     * A form of the activations that a kernel derives from them, such as the quants reordered for
+     * its lanes. {@link #derive} returns the view of {@code x}, refilling {@code previous} (its
+     * result for an earlier fill, or null) when that is large enough.
+     */
+    @FunctionalInterface
+    interface View<T> {
+        T derive(PreparedInput x, T previous);
+    }
+
+    private static final class Slot {
+        final View<?> view;
+        Object value;
+        volatile int fill = -1;
+
+        Slot(View<?> view) {
+            this.view = view;
         }
     }
 
@@ -64,24 +95,27 @@ public final class PreparedInput {
      * caller must be done with them, on every thread.
      */
     public static PreparedInput of(Format format, float[] x, int rows, int cols, PreparedInput reuse) {
-        if (format == Format.Q8 && cols % 32 != 0) {
-            throw new IllegalArgumentException(cols + " columns is not a whole number of Q8 blocks");
+        if (cols % format.blockSize() != 0) {
+            throw new IllegalArgumentException(cols + " columns is not a whole number of " + format + " blocks");
         }
         PreparedInput p = reuse != null ? reuse : new PreparedInput();
         p.format = format;
         p.rows = rows;
         p.cols = cols;
-        p.groupedLanes = 0;
-        p.paddedStride = 0;
-        p.paired = false;
         int n = rows * cols;
-        if (format == Format.Q8) {
-            if (p.quants == null || p.quants.length < n) p.quants = new byte[n];
-            if (p.scales == null || p.scales.length < n / 32) p.scales = new float[n / 32];
-        } else if (p.values == null || p.values.length < n) {
-            p.values = new float[n];
+        switch (format) {
+            case Q8_0, Q8_K -> {
+                if (p.quants == null || p.quants.length < n) p.quants = new byte[n];
+                int blocks = n / format.blockSize();
+                if (p.scales == null || p.scales.length < blocks) p.scales = new float[blocks];
+                if (format == Format.Q8_K && (p.sums == null || p.sums.length < n / 16)) p.sums = new short[n / 16];
+            }
+            default -> {
+                if (p.values == null || p.values.length < n) p.values = new float[n];
+            }
         }
         p.fill(x);
+        p.fill++;
         return p;
     }
 
@@ -102,129 +136,50 @@ public final class PreparedInput {
         return values;
     }
 
-    /** Q8 format: the int8 quants, row after row (at least {@code rows × cols} of them). */
+    /** Q8_0 and Q8_K formats: the int8 quants, row after row (at least {@code rows × cols} of them). */
     public byte[] quants() {
         return quants;
     }
 
-    /** Q8 format: the scale of each block of 32 quants. */
+    /** Q8_0 and Q8_K formats: the scale of each block of quants (32 or 256 of them). */
     public float[] scales() {
         return scales;
     }
 
+    /** Q8_K format: the sum of each 16 consecutive quants. */
+    public short[] sums() {
+        return sums;
+    }
+
     /**
-     * Q8 format: the quants as floats, reordered within each block of 32 for kernels that keep
-     * ggml's eight lanes of four neighbouring products in vectors of {@code lanes} (8 or 4)
-     * lanes: quant {@code 4g + k} (group g, k = 0..3) goes to
-     * {@code (g / lanes)·4·lanes + k·lanes + g % lanes}, so that one vector load gives the k-th
-     * quant of {@code lanes} consecutive groups. Computed once per fill; safe to call from several
-     * threads.
+     * {@code view} of these activations, derived on first use after each fill; safe to call
+     * from several threads.
      */
-    float[] groupedQuants(int lanes) {
-        if (groupedLanes != lanes) {
-            synchronized (this) {
-                if (groupedLanes != lanes) {
-                    int n = rows * cols;
-                    if (grouped == null || grouped.length < n) grouped = new float[n];
-                    for (int block = 0; block < n; block += 32) {
-                        for (int g = 0; g < 8; g++) {
-                            for (int k = 0; k < 4; k++) {
-                                grouped[block + (g / lanes) * 4 * lanes + k * lanes + g % lanes] = quants[block + 4 * g + k];
-                            }
-                        }
-                    }
-                    groupedLanes = lanes;
-                }
+    @SuppressWarnings("unchecked")
+    <T> T view(View<T> view) {
+        int current = fill;
+        for (Slot s : slots) {
+            if (s.view == view) {
+                if (s.fill == current) return (T) s.value;
+                break;
             }
         }
-        return grouped;
-    }
-
-    /**
-     * Q8 format: the quants as floats for kernels that hold two tokens in one vector, ggml's
-     * eight lanes of four neighbouring products for token {@code 2p} below those of token
-     * {@code 2p + 1} ({@link PairedQ8Matmul}): for pair p, block b and k = 0..3, sixteen floats at
-     * {@code ((b·pairs + p)·4 + k)·16}, lane {@code j < 8} holding quant {@code 4j + k} of token
-     * 2p, lane {@code 8 + j} the same quant of token 2p + 1 (of token 2p again when the number of
-     * rows is odd). Computed once per fill; safe to call from several threads.
-     */
-    float[] pairedQuants() {
-        pair();
-        return pairedQuants;
-    }
-
-    /**
-     * Q8 format: the block scales laid out like {@link #pairedQuants()}'s lanes: for block b and
-     * pair p, sixteen floats at {@code (b·pairs + p)·16}, eight copies of token 2p's scale, then
-     * eight of token 2p + 1's.
-     */
-    float[] pairedScales() {
-        pair();
-        return pairedScales;
-    }
-
-    private void pair() {
-        if (paired) return;
         synchronized (this) {
-            if (paired) return;
-            int blocks = cols / 32;
-            int pairs = (rows + 1) / 2;
-            int n = pairs * blocks * 64;
-            if (pairedQuants == null || pairedQuants.length < n) pairedQuants = new float[n];
-            if (pairedScales == null || pairedScales.length < pairs * blocks * 16) pairedScales = new float[pairs * blocks * 16];
-            for (int p = 0; p < pairs; p++) {
-                int t0 = 2 * p;
-                int t1 = Math.min(t0 + 1, rows - 1);
-                for (int b = 0; b < blocks; b++) {
-                    int o = (b * pairs + p) * 64;
-                    for (int k = 0; k < 4; k++) {
-                        for (int j = 0; j < 8; j++) {
-                            pairedQuants[o + 16 * k + j] = quants[t0 * cols + 32 * b + 4 * j + k];
-                            pairedQuants[o + 16 * k + 8 + j] = quants[t1 * cols + 32 * b + 4 * j + k];
-                        }
-                    }
-                    int so = (b * pairs + p) * 16;
-                    java.util.Arrays.fill(pairedScales, so, so + 8, scales[t0 * blocks + b]);
-                    java.util.Arrays.fill(pairedScales, so + 8, so + 16, scales[t1 * blocks + b]);
-                }
+            Slot slot = null;
+            for (Slot s : slots) {
+                if (s.view == view) slot = s;
             }
-            paired = true;
-        }
-    }
-
-    /**
-     * The activations as floats, each row padded with zeros to {@code stride ≥ cols} floats: the
-     * values for F32/F16/BF16, {@code d·q} (exact in float) for Q8. Computed once per fill and
-     * stride; safe to call from several threads.
-     */
-    float[] paddedFloats(int stride) {
-        if (paddedStride != stride) {
-            synchronized (this) {
-                if (paddedStride != stride) {
-                    fillPadded(stride);
-                    paddedStride = stride;
-                }
+            if (slot == null) {
+                slot = new Slot(view);
+                Slot[] more = java.util.Arrays.copyOf(slots, slots.length + 1);
+                more[slots.length] = slot;
+                slots = more;
             }
-        }
-        return padded;
-    }
-
-    private void fillPadded(int stride) {
-        if (stride < cols) throw new IllegalArgumentException("stride " + stride + " < " + cols + " columns");
-        if (format != Format.Q8 && stride == cols) {
-            padded = values;
-            return;
-        }
-        if (padded == null || padded == values || padded.length < rows * stride) padded = new float[rows * stride];
-        for (int t = 0; t < rows; t++) {
-            int in = t * cols;
-            int out = t * stride;
-            if (format == Format.Q8) {
-                for (int c = 0; c < cols; c++) padded[out + c] = scales[(in + c) / 32] * quants[in + c];
-            } else {
-                System.arraycopy(values, in, padded, out, cols);
+            if (slot.fill != current) {
+                slot.value = view.derive(this, (T) slot.value);
+                slot.fill = current;
             }
-            java.util.Arrays.fill(padded, out + cols, out + stride, 0f);
+            return (T) slot.value;
         }
     }
 
@@ -238,9 +193,14 @@ public final class PreparedInput {
             case BF16 -> {
                 for (int i = 0; i < n; i++) values[i] = Blocks.bf16ToFloat(Blocks.floatToBf16(x[i]));
             }
-            case Q8 -> {
+            case Q8_0 -> {
                 for (int b = 0; b < n / 32; b++) {
                     quantizeBlock(x, 32 * b, quants, scales, b);
+                }
+            }
+            case Q8_K -> {
+                for (int b = 0; b < n / 256; b++) {
+                    quantizeBlockK(x, 256 * b, quants, scales, sums, b);
                 }
             }
         }
@@ -261,5 +221,39 @@ public final class PreparedInput {
         for (int j = 0; j < 32; j++) {
             q[offset + j] = (byte) Math.rint(x[offset + j] * id);
         }
+    }
+
+    /**
+     * ggml's {@code quantize_row_q8_K} (its reference, which the x86 build calls, and which its
+     * four-row variant reproduces): with {@code max} the first value of largest magnitude,
+     * {@code iscale = −127/max}, values {@code min(127, round-half-even(iscale · x))}, the float
+     * scale {@code 1/iscale}, and the sums of every 16 values. An all-zero block is all zeros.
+     */
+    static void quantizeBlockK(float[] x, int offset, byte[] q, float[] scales, short[] sums, int block) {
+        float max = 0;
+        float amax = 0;
+        for (int j = 0; j < 256; j++) {
+            float ax = Math.abs(x[offset + j]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[offset + j];
+            }
+        }
+        if (amax == 0) {
+            scales[block] = 0;
+            java.util.Arrays.fill(q, offset, offset + 256, (byte) 0);
+            java.util.Arrays.fill(sums, offset / 16, offset / 16 + 16, (short) 0);
+            return;
+        }
+        float iscale = -127.0f / max;
+        for (int j = 0; j < 256; j++) {
+            q[offset + j] = (byte) Math.min(127, (int) Math.rint(iscale * x[offset + j]));
+        }
+        for (int j = 0; j < 16; j++) {
+            int sum = 0;
+            for (int i = 0; i < 16; i++) sum += q[offset + 16 * j + i];
+            sums[offset / 16 + j] = (short) sum;
+        }
+        scales[block] = 1 / iscale;
     }
 }

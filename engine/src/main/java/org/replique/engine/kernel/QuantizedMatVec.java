@@ -14,7 +14,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.Blocks;
 import org.replique.engine.tensor.WeightMatrix;
 
@@ -22,10 +21,10 @@ import org.replique.engine.tensor.WeightMatrix;
  * Q8_0 and Q4_0 weights times a few Q8-quantized activation rows, read straight from the
  * mapping: the decode path, where every weight is read once per token.
  *
- * <p>Q8_0 ({@link #dotQ8_0}) reproduces ggml's x86 arithmetic to the bit. Q4_0, where arithmetic
- * rather than memory is the limit: the activations come with their block scale already applied
- * ({@code d_x · q_x}, exact in float), which saves a multiplication per block; the products
- * {@code (q_w − 8) · d_x·q_x} are still exact, only the sums round.
+ * <p>Both reproduce ggml's x86 arithmetic to the bit: Q8_0 ({@link #dotQ8_0}) its eight lanes,
+ * Q4_0 ({@link #dotQ4_0}) the one accumulator per row of the interleaved kernel that ggml uses
+ * for matrices of whole groups of eight rows ({@link GgmlX86}); other Q4_0 matrices go through
+ * {@link TiledQ8Matmul}, whose lanes are ggml's {@code vec_dot}'s.
  *
  * <p>Rows are taken two at a time from the two halves of the range, in one loop: two independent
  * streams through memory whose cache misses overlap (a single stream leaves the core waiting at
@@ -33,53 +32,121 @@ import org.replique.engine.tensor.WeightMatrix;
  * on its partner, so results do not depend on how rows are split between threads.
  */
 final class QuantizedMatVec {
+    /**
+     * Q8_0 activations: the quants as floats, reordered within each block of 32 for kernels that
+     * keep ggml's eight lanes of four neighbouring products in vectors of {@code GF.length()}
+     * (8 or 4) lanes: quant {@code 4g + k} (group g, k = 0..3) goes to
+     * {@code (g / lanes)·4·lanes + k·lanes + g % lanes}, so that one vector load gives the k-th
+     * quant of {@code lanes} consecutive groups.
+     */
+    static final PreparedInput.View<float[]> GROUPED = (x, previous) -> groupedQuants(x, GF.length(), previous);
+
+    /** Q8_0 activations' quants as floats, row after row. */
+    static final PreparedInput.View<float[]> QUANTS = (x, previous) -> {
+        int n = x.rows() * x.cols();
+        float[] q = previous != null && previous.length >= n ? previous : new float[n];
+        for (int i = 0; i < n; i++) q[i] = x.quants[i];
+        return q;
+    };
+
+    static final MatmulKernel Q8_0 = new MatmulKernel() {
+        @Override
+        public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+            multiplyQ8_0(w, x, out, rowStart, rowEnd);
+        }
+
+        @Override
+        public void derive(PreparedInput x) {
+            x.view(GROUPED);
+        }
+    };
+
+    /** Q4_0 rows that ggml interleaves ({@link GgmlX86#interleaved}), any number of tokens. */
+    static final MatmulKernel INTERLEAVED_Q4_0 = new MatmulKernel() {
+        @Override
+        public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+            multiplyQ4_0(w, x, out, rowStart, rowEnd);
+        }
+
+        @Override
+        public void derive(PreparedInput x) {
+            x.view(QUANTS);
+        }
+    };
+
     private QuantizedMatVec() {}
 
-    /** Rows {@code [rowStart, rowEnd)} of {@code w} (Q8_0 or Q4_0) times every row of {@code x}. */
-    static void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+    /** {@link #GROUPED}'s arrangement for {@code lanes} lanes. */
+    static float[] groupedQuants(PreparedInput x, int lanes, float[] previous) {
+        int n = x.rows() * x.cols();
+        float[] grouped = previous != null && previous.length >= n ? previous : new float[n];
+        byte[] quants = x.quants;
+        for (int block = 0; block < n; block += 32) {
+            for (int g = 0; g < 8; g++) {
+                for (int k = 0; k < 4; k++) {
+                    grouped[block + (g / lanes) * 4 * lanes + k * lanes + g % lanes] = quants[block + 4 * g + k];
+                }
+            }
+        }
+        return grouped;
+    }
+
+    /** Rows {@code [rowStart, rowEnd)} of {@code w} (Q8_0) times every row of {@code x}. */
+    private static void multiplyQ8_0(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
         MemorySegment data = w.data();
         long rowBytes = w.rowBytes();
         int rows = w.rows();
         int cols = w.cols();
         int blocks = cols / 32;
-        if (w.type() == GgmlType.Q8_0) {
-            float[] xq = x.groupedQuants(GF.length());
-            float[] xs = x.scales;
-            // Tokens in the inner loop: a second token finds the two rows in the L1 cache.
-            int half = (rowEnd - rowStart) / 2;
-            for (int i = 0; i < half; i++) {
-                int r = rowStart + i;
-                for (int t = 0; t < x.rows(); t++) {
-                    dotQ8_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xq, t * cols, xs, t * blocks, out,
-                            t * rows + r, t * rows + r + half);
-                }
+        float[] xq = x.view(GROUPED);
+        float[] xs = x.scales;
+        // Tokens in the inner loop: a second token finds the two rows in the L1 cache.
+        int half = (rowEnd - rowStart) / 2;
+        for (int i = 0; i < half; i++) {
+            int r = rowStart + i;
+            for (int t = 0; t < x.rows(); t++) {
+                dotQ8_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xq, t * cols, xs, t * blocks, out,
+                        t * rows + r, t * rows + r + half);
             }
-            for (int r = rowStart + 2 * half; r < rowEnd; r++) {
-                for (int t = 0; t < x.rows(); t++) {
-                    out[t * rows + r] = dotQ8_0(data, r * rowBytes, blocks, xq, t * cols, xs, t * blocks);
-                }
+        }
+        for (int r = rowStart + 2 * half; r < rowEnd; r++) {
+            for (int t = 0; t < x.rows(); t++) {
+                out[t * rows + r] = dotQ8_0(data, r * rowBytes, blocks, xq, t * cols, xs, t * blocks);
             }
-        } else {
-            float[] xd = x.paddedFloats(cols);
-            int half = (rowEnd - rowStart) / 2;
-            for (int i = 0; i < half; i++) {
-                int r = rowStart + i;
-                for (int t = 0; t < x.rows(); t++) {
-                    dotQ4_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xd, t * cols, out, t * rows + r,
-                            t * rows + r + half);
-                }
+        }
+    }
+
+    /**
+     * Rows {@code [rowStart, rowEnd)} of {@code w} (Q4_0, interleaved by ggml) times every row of
+     * {@code x}, with ggml's interleaved arithmetic: per row one accumulator, adding each block's
+     * exact integer sum times {@code d_w·d_x} with a fused multiply-add.
+     */
+    private static void multiplyQ4_0(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+        MemorySegment data = w.data();
+        long rowBytes = w.rowBytes();
+        int rows = w.rows();
+        int cols = w.cols();
+        int blocks = cols / 32;
+        float[] xq = x.view(QUANTS);
+        float[] xs = x.scales;
+        int half = (rowEnd - rowStart) / 2;
+        for (int i = 0; i < half; i++) {
+            int r = rowStart + i;
+            for (int t = 0; t < x.rows(); t++) {
+                dotQ4_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xq, t * cols, xs, t * blocks, out,
+                        t * rows + r, t * rows + r + half);
             }
-            for (int r = rowStart + 2 * half; r < rowEnd; r++) {
-                for (int t = 0; t < x.rows(); t++) {
-                    out[t * rows + r] = dotQ4_0(data, r * rowBytes, blocks, xd, t * cols);
-                }
+        }
+        for (int r = rowStart + 2 * half; r < rowEnd; r++) {
+            for (int t = 0; t < x.rows(); t++) {
+                out[t * rows + r] = dotQ4_0(data, r * rowBytes, blocks, xq, t * cols, xs, t * blocks);
             }
         }
     }
 
     /**
      * One Q8_0 row ({@code f16 d | int8 q[32]} blocks from {@code base}) times one activation row
-     * ({@code xg}: the quants as {@link PreparedInput#groupedQuants grouped} floats), with ggml's
+     * ({@code xg}: the quants as {@link #GROUPED grouped} floats), with ggml's
      * x86 arithmetic: eight lanes each hold the exact sum of four neighbouring products of a
      * block, accumulate {@code d_w·d_x} times it with a fused multiply-add, and are summed at the
      * end in ggml's order. The result is the reference's to the bit, whatever the vector width.
@@ -155,31 +222,37 @@ final class QuantizedMatVec {
 
     /**
      * One Q4_0 row ({@code f16 d | u8 qs[16]} blocks: low nibbles are weights 0..15, high nibbles
-     * 16..31, both offset by 8) times one row of scaled activations {@code xd}.
+     * 16..31, both offset by 8) times one row of activation quants {@code xq} with their block
+     * scales {@code xs}: each block's integer sum (exact in float) times {@code d_w·d_x}, added
+     * with a fused multiply-add.
      */
-    static float dotQ4_0(MemorySegment w, long base, int blocks, float[] xd, int xo) {
-        FloatVector acc = FloatVector.zero(F);
+    static float dotQ4_0(MemorySegment w, long base, int blocks, float[] xq, int xo, float[] xs, int so) {
+        float acc = 0;
         for (int b = 0; b < blocks; b++) {
             long block = base + 18L * b;
-            acc = blockQ4_0(w, block, xd, xo + 32 * b).fma(scale(w, block), acc);
+            float sum = VectorShapes.sum(blockQ4_0(w, block, xq, xo + 32 * b));
+            acc = Math.fma(sum, Blocks.f16(w, block) * xs[so + b], acc);
         }
-        return VectorShapes.sum(acc);
+        return acc;
     }
 
     /** {@link #dotQ4_0} of two rows at once, into {@code out[o1]} and {@code out[o2]}. */
-    static void dotQ4_0x2(MemorySegment w, long base1, long base2, int blocks, float[] xd, int xo, float[] out, int o1,
-                          int o2) {
-        FloatVector acc1 = FloatVector.zero(F);
-        FloatVector acc2 = FloatVector.zero(F);
+    static void dotQ4_0x2(MemorySegment w, long base1, long base2, int blocks, float[] xq, int xo, float[] xs, int so,
+                          float[] out, int o1, int o2) {
+        float acc1 = 0;
+        float acc2 = 0;
         for (int b = 0; b < blocks; b++) {
             long block1 = base1 + 18L * b;
             long block2 = base2 + 18L * b;
             int xb = xo + 32 * b;
-            acc1 = blockQ4_0(w, block1, xd, xb).fma(scale(w, block1), acc1);
-            acc2 = blockQ4_0(w, block2, xd, xb).fma(scale(w, block2), acc2);
+            float dx = xs[so + b];
+            float sum1 = VectorShapes.sum(blockQ4_0(w, block1, xq, xb));
+            float sum2 = VectorShapes.sum(blockQ4_0(w, block2, xq, xb));
+            acc1 = Math.fma(sum1, Blocks.f16(w, block1) * dx, acc1);
+            acc2 = Math.fma(sum2, Blocks.f16(w, block2) * dx, acc2);
         }
-        out[o1] = VectorShapes.sum(acc1);
-        out[o2] = VectorShapes.sum(acc2);
+        out[o1] = acc1;
+        out[o2] = acc2;
     }
 
     /** {@code Σ (q_w − 8)·x} of one Q4_0 block in lanes. */
@@ -201,8 +274,4 @@ final class QuantizedMatVec {
         return sum;
     }
 
-    /** The block's {@code d_w}, in every lane. */
-    private static FloatVector scale(MemorySegment w, long block) {
-        return FloatVector.broadcast(F, Blocks.f16(w, block));
-    }
 }

@@ -8,8 +8,8 @@ import jdk.incubator.vector.FloatVector;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
- * F32, F16, BF16 or Q4_0 weights × a batch of activation rows (prompt evaluation), where
- * arithmetic is the limit. (Q8_0 has {@link TiledQ8Matmul}.) The
+ * F32, F16 or BF16 weights × a batch of activation rows (prompt evaluation), where arithmetic is
+ * the limit. (The quantized types have exact tiles of their own.) The
  * weights are decoded to floats one panel at a time ({@value #PANEL} rows × {@value #DEPTH}
  * columns, 32 KiB: in the L1 and L2 caches) and each decoded panel is multiplied with every token
  * of the batch, so each weight block is read and decoded once per batch instead of once per
@@ -31,6 +31,22 @@ final class TiledMatmul {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    /** The activations as floats, each row padded to {@link #activationStride} floats. */
+    static final PreparedInput.View<float[]> PADDED =
+            (x, previous) -> paddedFloats(x, activationStride(x.cols()), previous);
+
+    static final MatmulKernel KERNEL = new MatmulKernel() {
+        @Override
+        public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+            TiledMatmul.multiply(w, x, out, rowStart, rowEnd);
+        }
+
+        @Override
+        public void derive(PreparedInput x) {
+            x.view(PADDED);
+        }
+    };
+
     private TiledMatmul() {}
 
     static void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
@@ -38,7 +54,7 @@ final class TiledMatmul {
         int rows = w.rows();
         int cols = w.cols();
         int xStride = activationStride(cols);
-        float[] xf = x.paddedFloats(xStride);
+        float[] xf = x.view(PADDED);
         int panels = (rowEnd - rowStart + PANEL - 1) / PANEL;
         int accRow = tokens * L;
         Scratch s = SCRATCH.get();
@@ -69,6 +85,27 @@ final class TiledMatmul {
                 out[t * rows + r] = VectorShapes.sum(FloatVector.fromArray(F, acc, a + t * L));
             }
         }
+    }
+
+    /**
+     * The values of F32/F16/BF16 activations, each row padded with zeros to {@code stride ≥ cols}
+     * floats; {@code previous} is refilled when it is large enough.
+     */
+    static float[] paddedFloats(PreparedInput x, int stride, float[] previous) {
+        int rows = x.rows();
+        int cols = x.cols();
+        if (stride < cols) throw new IllegalArgumentException("stride " + stride + " < " + cols + " columns");
+        if (x.values == null || x.format() == PreparedInput.Format.Q8_0 || x.format() == PreparedInput.Format.Q8_K) {
+            throw new IllegalArgumentException(x.format() + " activations have no float values");
+        }
+        if (stride == cols) return x.values;
+        float[] padded = previous == null || previous == x.values || previous.length < rows * stride
+                ? new float[rows * stride] : previous;
+        for (int t = 0; t < rows; t++) {
+            System.arraycopy(x.values, t * cols, padded, t * stride, cols);
+            Arrays.fill(padded, t * stride + cols, t * stride + stride, 0f);
+        }
+        return padded;
     }
 
     /**

@@ -11,16 +11,18 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.Blocks;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
- * Q8_0 weights × a batch of Q8 activation rows with ggml's x86 arithmetic to the bit, like
+ * Q8_0 weights (and Q4_0 matrices that ggml does not interleave, whose arithmetic is the same)
+ * × a batch of Q8 activation rows with ggml's x86 arithmetic to the bit, like
  * {@link QuantizedMatVec#dotQ8_0} (eight lanes of four neighbouring products per block, each
  * lane accumulating {@code d_w·d_x} times its exact integer sum with a fused multiply-add),
  * tiled like {@link TiledMatmul}: a panel of {@value #PANEL} rows × {@value #DEPTH} blocks is
  * decoded once (quants to floats, in the lane order of the activations'
- * {@link PreparedInput#groupedQuants grouped} form) and used for every token. Each (row, token)
+ * {@link QuantizedMatVec#GROUPED grouped} form) and used for every token. Each (row, token)
  * keeps its eight lanes across column passes, so blocks are accumulated in file order as ggml
  * does. The per-block scale costs one more multiply-add per eight lanes than
  * {@link TiledMatmul}'s scale-folded arithmetic: that is the price of llama.cpp's exact Q8_0 results.
@@ -32,6 +34,18 @@ final class TiledQ8Matmul {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    static final MatmulKernel KERNEL = new MatmulKernel() {
+        @Override
+        public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+            TiledQ8Matmul.multiply(w, x, out, rowStart, rowEnd);
+        }
+
+        @Override
+        public void derive(PreparedInput x) {
+            x.view(QuantizedMatVec.GROUPED);
+        }
+    };
+
     private TiledQ8Matmul() {}
 
     static void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
@@ -39,7 +53,7 @@ final class TiledQ8Matmul {
         int rows = w.rows();
         int cols = w.cols();
         int blocks = cols / 32;
-        float[] xg = x.groupedQuants(GF.length());
+        float[] xg = x.view(QuantizedMatVec.GROUPED);
         float[] xs = x.scales;
         int panels = (rowEnd - rowStart + PANEL - 1) / PANEL;
         Scratch s = SCRATCH.get();
@@ -159,9 +173,18 @@ final class TiledQ8Matmul {
             }
             long rowBase = (long) (row + i) * w.rowBytes();
             for (int bb = 0; bb < depth; bb++) {
-                long block = rowBase + 34L * (b0 + bb);
+                long block = rowBase + (long) w.type().blockBytes() * (b0 + bb);
                 scales[i * DEPTH + bb] = Blocks.f16(data, block);
                 int o = (i * DEPTH + bb) * 32;
+                if (w.type() == GgmlType.Q4_0) {
+                    // Matrices ggml does not interleave (a rare shape): weight 4g + k into group g's lane.
+                    for (int e = 0; e < 32; e++) {
+                        int packed = Blocks.u8(data, block + 2 + e % 16);
+                        int g = e / 4;
+                        panel[o + (g / n) * 4 * n + (e % 4) * n + g % n] = (e < 16 ? packed & 0xF : packed >>> 4) - 8;
+                    }
+                    continue;
+                }
                 for (int h = 0; h < GROUP_VECTORS; h++) {
                     IntVector q = ByteVector.fromMemorySegment(GB, data, block + 2 + 4L * n * h, LE).reinterpretAsInts();
                     int oh = o + h * 4 * n;

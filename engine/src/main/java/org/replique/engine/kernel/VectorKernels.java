@@ -5,22 +5,20 @@ import static org.replique.engine.kernel.VectorShapes.L;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
-import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
  * The Vector API kernels ({@code jdk.incubator.vector}), written once for any vector width
- * ({@link VectorShapes}). A multiplication by one to {@value #TILE_FROM}−1 activation rows reads
- * the weights straight from the mapping ({@link QuantizedMatVec}, {@link FloatMatVec}); larger
- * batches go through the tiled kernel ({@link TiledMatmul}), which decodes each weight once per
- * batch. Both agree with {@link ScalarKernels} to float rounding.
+ * ({@link VectorShapes}). Which kernel multiplies a matrix, and the form its activations are
+ * prepared in, is {@link MatmulPlan}'s choice; every kernel agrees with {@link ScalarKernels} to
+ * float rounding, most to the bit.
  */
 public final class VectorKernels implements Kernels {
-    /** Batch size from which the tiled kernel is used. */
-    static final int TILE_FROM = 4;
 
-    /** Swaps the two floats of every adjacent pair (RoPE). */
-    private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(F, i -> i ^ 1);
+    /** Both lanes of every adjacent pair get the pair's first float (RoPE). */
+    private static final VectorShuffle<Float> EVEN_OF_PAIR = VectorShuffle.fromOp(F, i -> i & ~1);
+    /** Both lanes of every adjacent pair get the pair's second float. */
+    private static final VectorShuffle<Float> ODD_OF_PAIR = VectorShuffle.fromOp(F, i -> i | 1);
 
     /**
      * Whether this JVM can run these kernels: the {@code jdk.incubator.vector} module must be
@@ -52,19 +50,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void matmul(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
         if (rowStart >= rowEnd) return;
-        if (x.rows() >= TILE_FROM) {
-            if (w.type() == GgmlType.Q8_0 && PairedQ8Matmul.applies()) {
-                PairedQ8Matmul.multiply(w, x, out, rowStart, rowEnd);
-            } else if (w.type() == GgmlType.Q8_0) {
-                TiledQ8Matmul.multiply(w, x, out, rowStart, rowEnd);
-            } else {
-                TiledMatmul.multiply(w, x, out, rowStart, rowEnd);
-            }
-        } else if (x.format() == PreparedInput.Format.Q8) {
-            QuantizedMatVec.multiply(w, x, out, rowStart, rowEnd);
-        } else {
-            FloatMatVec.multiply(w, x, out, rowStart, rowEnd);
-        }
+        MatmulPlan.of(w, x.rows()).kernel().multiply(w, x, out, rowStart, rowEnd);
     }
 
     @Override
@@ -72,62 +58,71 @@ public final class VectorKernels implements Kernels {
         return prepare(w, x, rows, null);
     }
 
-    /** Also derives the float forms the kernels read, so that threads sharing the input find them ready. */
+    /** Also derives the forms the kernel reads, so that threads sharing the input find them ready. */
     @Override
     public PreparedInput prepare(WeightMatrix w, float[] x, int rows, PreparedInput reuse) {
-        PreparedInput p = PreparedInput.of(PreparedInput.Format.forWeights(w.type()), x, rows, w.cols(), reuse);
-        if (w.type() == GgmlType.Q8_0 && rows >= TILE_FROM && PairedQ8Matmul.applies()) {
-            p.pairedQuants();
-        } else if (w.type() == GgmlType.Q8_0) {
-            p.groupedQuants(VectorShapes.GF.length());
-        } else if (rows >= TILE_FROM) {
-            p.paddedFloats(TiledMatmul.activationStride(w.cols()));
-        } else if (w.type() == GgmlType.Q4_0) {
-            p.paddedFloats(w.cols());
-        }
+        MatmulPlan plan = MatmulPlan.of(w, rows);
+        PreparedInput p = PreparedInput.of(plan.format(), x, rows, w.cols(), reuse);
+        plan.kernel().derive(p);
         return p;
     }
 
     @Override
+    public PreparedInput share(PreparedInput prepared, WeightMatrix w, float[] x, int rows) {
+        MatmulPlan plan = MatmulPlan.of(w, rows);
+        if (prepared.format() != plan.format() || prepared.cols() != w.cols() || prepared.rows() != rows) {
+            return prepare(w, x, rows);
+        }
+        plan.kernel().derive(prepared);
+        return prepared;
+    }
+
+    @Override
     public void attention(float[] q, int qOffset, float[] keys, float[] values, int headOffset, int stride, int slots,
-                          int firstSlot, int length, int headDim, float scale, float[] scores, float[] out, int outOffset) {
+                          int firstSlot, int length, int headDim, float scale, boolean inBatch, float[] scores,
+                          float[] out, int outOffset) {
         VectorAttention.f32(q, qOffset, keys, values, headOffset, stride, slots, firstSlot, length, headDim, scale,
-                scores, out, outOffset);
+                inBatch, scores, out, outOffset);
     }
 
     @Override
     public void attention(float[] q, int qOffset, short[] keys, short[] values, int headOffset, int stride, int slots,
-                          int firstSlot, int length, int headDim, float scale, float[] scores, float[] out, int outOffset) {
+                          int firstSlot, int length, int headDim, float scale, boolean inBatch, float[] scores,
+                          float[] out, int outOffset) {
         VectorAttention.f16(q, qOffset, keys, values, headOffset, stride, slots, firstSlot, length, headDim, scale,
                 scores, out, outOffset);
     }
 
     /**
-     * {@code v·cos + swap(v)·(∓sin)}: a multiplication and an addition per lane, rounded like the
-     * reference's {@code a·cos − b·sin} and {@code a·sin + b·cos}, so the result is identical.
+     * Each pair {@code (a, b)} becomes {@code (fma(a, cos, b·(−sin)), fma(a, sin, b·cos))}, the
+     * reference's rounding: with {@code a} and {@code b} spread over both lanes of their pair,
+     * one multiplication and one fused multiply-add per vector.
      */
     @Override
     public void rope(float[] v, int offset, int heads, int headDim, int ropeDims, float[] cos, float[] sin) {
         int vectorDims = ropeDims - ropeDims % L;
-        float[] signedSin = new float[vectorDims];
+        float[] fused = new float[vectorDims];
+        float[] rounded = new float[vectorDims];
         for (int i = 0; i < vectorDims; i += 2) {
-            signedSin[i] = -sin[i];
-            signedSin[i + 1] = sin[i + 1];
+            fused[i] = cos[i];
+            fused[i + 1] = sin[i + 1];
+            rounded[i] = -sin[i];
+            rounded[i + 1] = cos[i + 1];
         }
         for (int h = 0; h < heads; h++) {
             int base = offset + h * headDim;
             for (int i = 0; i < vectorDims; i += L) {
                 FloatVector x = FloatVector.fromArray(F, v, base + i);
-                FloatVector swapped = x.rearrange(SWAP_PAIRS);
-                x.mul(FloatVector.fromArray(F, cos, i))
-                        .add(swapped.mul(FloatVector.fromArray(F, signedSin, i)))
+                FloatVector a = x.rearrange(EVEN_OF_PAIR);
+                FloatVector b = x.rearrange(ODD_OF_PAIR);
+                a.fma(FloatVector.fromArray(F, fused, i), b.mul(FloatVector.fromArray(F, rounded, i)))
                         .intoArray(v, base + i);
             }
             for (int i = vectorDims; i < ropeDims; i += 2) {
                 float a = v[base + i];
                 float b = v[base + i + 1];
-                v[base + i] = a * cos[i] - b * sin[i];
-                v[base + i + 1] = a * sin[i] + b * cos[i];
+                v[base + i] = Math.fma(a, cos[i], -(b * sin[i]));
+                v[base + i + 1] = Math.fma(a, sin[i], b * cos[i]);
             }
         }
     }

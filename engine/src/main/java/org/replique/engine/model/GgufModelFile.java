@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.replique.engine.gguf.GgufException;
 import org.replique.engine.gguf.GgufFile;
+import org.replique.engine.gguf.GgufMetadata;
+import java.util.Optional;
 import org.replique.engine.gguf.GgufTensorInfo;
 import org.replique.engine.tensor.RowOrder;
 import org.replique.engine.tokenizer.Vocabulary;
@@ -70,6 +72,11 @@ final class GgufModelFile implements ModelFile {
     @Override
     public Map<String, ModelTensor> tensors() {
         return tensors;
+    }
+
+    @Override
+    public Optional<GgufMetadata> ggufMetadata() {
+        return Optional.of(file.metadata());
     }
 
     @Override

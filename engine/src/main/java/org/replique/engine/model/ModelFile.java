@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import org.replique.engine.gguf.GgufMetadata;
 import org.replique.engine.tokenizer.Vocabulary;
 
 /**
@@ -54,6 +55,15 @@ public interface ModelFile extends AutoCloseable {
     /** The name a tensor has in the files, for messages (the engine's name when the format uses it). */
     default String sourceName(String engineName) {
         return engineName;
+    }
+
+    /**
+     * The GGUF metadata the model came with, when it is a GGUF file (a writer of a derived GGUF
+     * copies it); other formats have none and are described by {@link #config()} and
+     * {@link #vocabulary()}.
+     */
+    default Optional<GgufMetadata> ggufMetadata() {
+        return Optional.empty();
     }
 
     /** The typed error of this format for {@code problem} with {@code detail}. */

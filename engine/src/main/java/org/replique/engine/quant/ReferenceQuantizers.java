@@ -6,9 +6,9 @@ import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.Blocks;
 
 /**
- * ggml's reference quantizers for Q8_0 and Q4_0 ({@code quantize_row_q8_0_ref},
- * {@code quantize_row_q4_0_ref}), bit for bit, so that a model quantized here holds the bytes
- * {@code llama-quantize} would write for the same floats:
+ * ggml's reference quantizers ({@code quantize_row_q8_0_ref}, {@code quantize_row_q4_0_ref}, and
+ * for the K-quants Q4_K, Q5_K and Q6_K those of {@link KQuantizers}), bit for bit, so that a model
+ * quantized here holds the bytes {@code llama-quantize} would write for the same floats:
  * <ul>
  *   <li>Q8_0: {@code d = amax / 127}, {@code q = roundf(x · (1/d))} (ties away from zero);</li>
  *   <li>Q4_0: {@code d = max / −8} where {@code max} is the signed value of largest magnitude
@@ -16,23 +16,19 @@ import org.replique.engine.tensor.Blocks;
  *       weight {@code j} in its low nibble and weight {@code j + 16} in its high nibble.</li>
  * </ul>
  * Scales are stored as F16, rounded to nearest even. A zero block gets {@code d = 0} and
- * {@code 1/d} taken as 0.
+ * {@code 1/d} taken as 0. F32, F16 and BF16 are written as ggml converts floats (nearest even).
  */
 public final class ReferenceQuantizers {
     public static final int BLOCK = 32;
 
     private ReferenceQuantizers() {}
 
-    /** The types these quantizers write. */
-    public static boolean supports(GgmlType type) {
-        return type == GgmlType.Q8_0 || type == GgmlType.Q4_0;
-    }
-
     /** Quantizes {@code count} floats (whole blocks) from {@code x[offset]} into {@code out} at byte {@code outOffset}. */
     public static void quantize(GgmlType type, float[] x, int offset, int count, MemorySegment out, long outOffset) {
-        if (count % BLOCK != 0) {
-            throw new IllegalArgumentException(count + " values are not whole blocks of " + BLOCK);
+        if (count % type.blockSize() != 0) {
+            throw new IllegalArgumentException(count + " values are not whole blocks of " + type.blockSize());
         }
+        int blocks = count / type.blockSize();
         switch (type) {
             case Q8_0 -> {
                 for (int b = 0; b < count / BLOCK; b++) q8_0(x, offset + BLOCK * b, out, outOffset + 34L * b);
@@ -40,7 +36,22 @@ public final class ReferenceQuantizers {
             case Q4_0 -> {
                 for (int b = 0; b < count / BLOCK; b++) q4_0(x, offset + BLOCK * b, out, outOffset + 18L * b);
             }
-            default -> throw new IllegalArgumentException("no reference quantizer for " + type);
+            case F32 -> MemorySegment.copy(x, offset, out, Blocks.F32_LAYOUT, outOffset, count);
+            case F16 -> {
+                for (int i = 0; i < count; i++) out.set(Blocks.F16_LAYOUT, outOffset + 2L * i, Float.floatToFloat16(x[offset + i]));
+            }
+            case BF16 -> {
+                for (int i = 0; i < count; i++) out.set(Blocks.F16_LAYOUT, outOffset + 2L * i, Blocks.floatToBf16(x[offset + i]));
+            }
+            case Q4_K -> {
+                for (int b = 0; b < blocks; b++) KQuantizers.q4K(x, offset + 256 * b, out, outOffset + 144L * b);
+            }
+            case Q5_K -> {
+                for (int b = 0; b < blocks; b++) KQuantizers.q5K(x, offset + 256 * b, out, outOffset + 176L * b);
+            }
+            case Q6_K -> {
+                for (int b = 0; b < blocks; b++) KQuantizers.q6K(x, offset + 256 * b, out, outOffset + 210L * b);
+            }
         }
     }
 

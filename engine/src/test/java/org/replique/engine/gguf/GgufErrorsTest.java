@@ -135,9 +135,16 @@ class GgufErrorsTest {
     }
 
     @Test
-    void unsupportedTensorType() throws IOException {
-        byte[] b = new GgufWriter().rawTensor("blk.0.attn_q.weight", new long[] {256}, 12, new byte[144]).toBytes();
-        assertKind(file("q4k.gguf", b), Kind.UNSUPPORTED_TENSOR_TYPE, "type Q4_K");
+    void unsupportedTensorTypeNamesTheTensorItsTypeAndTheSupportedOnes() throws IOException {
+        byte[] b = new GgufWriter().rawTensor("blk.0.attn_q.weight", new long[] {256}, 16, new byte[66]).toBytes();
+        assertKind(file("iq2.gguf", b), Kind.UNSUPPORTED_TENSOR_TYPE,
+                "tensor 'blk.0.attn_q.weight' has type IQ2_XXS; supported types are F32, F16, Q4_0, Q8_0, Q4_K, Q5_K, Q6_K and BF16");
+    }
+
+    @Test
+    void kQuantRowsMustBeWholeSuperBlocks() throws IOException {
+        byte[] b = new GgufWriter().rawTensor("blk.0.attn_q.weight", new long[] {128, 2}, 12, new byte[144]).toBytes();
+        assertKind(file("q4k-rows.gguf", b), Kind.SHAPE_MISMATCH, "not a multiple of the Q4_K block size 256");
     }
 
     @Test

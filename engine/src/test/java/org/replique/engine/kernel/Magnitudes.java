@@ -20,7 +20,11 @@ final class Magnitudes {
                 double sum = 0;
                 for (int c = 0; c < cols; c++) {
                     int i = t * cols + c;
-                    float xv = x.format() == PreparedInput.Format.Q8 ? x.quants()[i] * x.scales()[i / 32] : x.values()[i];
+                    float xv = switch (x.format()) {
+                        case Q8_0 -> x.quants()[i] * x.scales()[i / 32];
+                        case Q8_K -> x.quants()[i] * x.scales()[i / 256];
+                        default -> x.values()[i];
+                    };
                     sum += Math.abs((double) row[c] * xv);
                 }
                 out[t * rows + r] = (float) sum;

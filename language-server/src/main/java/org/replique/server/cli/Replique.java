@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "replique", mixinStandardHelpOptions = true, version = "replique 0.1.0",
         description = "Dialogue completion for screenplays and plays.",
         subcommands = {DemoCommand.class, ServeCommand.class, CompleteCommand.class, GenerateCommand.class,
-                TokenizeCommand.class, BenchCommand.class, ParseCommand.class, PromptCommand.class, PullCommand.class})
+                TokenizeCommand.class, BenchCommand.class, ParseCommand.class, PromptCommand.class, PullCommand.class,
+                QuantizeCommand.class})
 public final class Replique {
 
     public static void main(String[] args) {

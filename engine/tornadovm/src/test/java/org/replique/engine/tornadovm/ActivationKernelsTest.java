@@ -48,7 +48,7 @@ class ActivationKernelsTest {
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())) {
             plan.withGridScheduler(grids).execute();
         }
-        PreparedInput q8 = PreparedInput.of(PreparedInput.Format.Q8, values, tokens, cols);
+        PreparedInput q8 = PreparedInput.of(PreparedInput.Format.Q8_0, values, tokens, cols);
         PreparedInput f16 = PreparedInput.of(PreparedInput.Format.F16, values, tokens, cols);
         for (int i = 0; i < values.length; i++) {
             assertThat(q.get(i)).as("quant %d of %s", i, values[i]).isEqualTo(q8.quants()[i]);

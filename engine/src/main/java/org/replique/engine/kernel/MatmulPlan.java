@@ -1,0 +1,35 @@
+package org.replique.engine.kernel;
+
+import org.replique.engine.tensor.WeightMatrix;
+
+/**
+ * How the vector kernels multiply one weight matrix by a batch of activation rows: the form the
+ * activations are prepared in (ggml's, so that products round as llama.cpp's do) and the kernel
+ * that runs. {@link #of} is the one place where that choice is made, from the weight type, the
+ * batch size and this JVM's vector width ({@link VectorShapes}); preparing the input and
+ * multiplying both follow it.
+ *
+ * <p>One to {@value #TILE_FROM}−1 activation rows (decoding) read the weights straight from the
+ * mapping, each weight once per token; larger batches (prompts) go through tiled kernels that
+ * decode each weight once per batch.
+ */
+record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
+    /** Batch size from which the tiled kernels are used. */
+    static final int TILE_FROM = 4;
+
+    static MatmulPlan of(WeightMatrix w, int batch) {
+        PreparedInput.Format format = PreparedInput.Format.forWeights(w.type());
+        boolean tiled = batch >= TILE_FROM;
+        MatmulKernel kernel = switch (w.type()) {
+            case F32, F16, BF16 -> tiled ? TiledMatmul.KERNEL : FloatMatVec.KERNEL;
+            case Q8_0 -> !tiled ? QuantizedMatVec.Q8_0
+                    : PairedQ8Matmul.applies() ? PairedQ8Matmul.KERNEL : TiledQ8Matmul.KERNEL;
+            case Q4_0 -> !GgmlX86.interleaved(w) ? TiledQ8Matmul.KERNEL
+                    : tiled ? InterleavedMatmul.KERNEL : QuantizedMatVec.INTERLEAVED_Q4_0;
+            case Q4_K -> !tiled ? KQuantMatVec.KERNEL
+                    : GgmlX86.interleaved(w) ? InterleavedMatmul.KERNEL : TiledKQuantMatmul.KERNEL;
+            case Q5_K, Q6_K -> tiled ? TiledKQuantMatmul.KERNEL : KQuantMatVec.KERNEL;
+        };
+        return new MatmulPlan(format, kernel);
+    }
+}
