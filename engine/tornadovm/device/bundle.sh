@@ -76,6 +76,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 stage="$work/bundle"
 mkdir -p "$stage"/{lib,ocl,tornadovm/lib,tornadovm/etc,tornadovm/share/java/tornado,tornadovm/share/java/graalJars}
+[ "$ptx" = 1 ] && mkdir -p "$stage/tornadovm/share/java/ptx"
 mkdir -p "$stage"/fixtures/{models,reference}
 
 # A jar rewritten with its entries stored, not deflated: xz then compresses the classes of all jars
@@ -116,11 +117,18 @@ cp "$tv"/LICENSE_* "$stage/tornadovm/" 2>/dev/null || true
 # drivers and what they require (ASM, commons-math3, snmp4j); Graal's compiler and its requirements.
 tornado_jars=(tornado-api tornado-runtime tornado-annotation tornado-drivers-common tornado-drivers-opencl
               tornado-drivers-opencl-jni asm commons-math3 snmp4j)
-[ "$ptx" = 1 ] && tornado_jars+=(tornado-drivers-ptx tornado-drivers-ptx-jni)
 for name in "${tornado_jars[@]}"; do
   jar=$(one "$tv"/share/java/tornado/"$name"-[0-9]*.jar)
   store "$jar" "$stage/tornadovm/share/java/tornado/$(basename "$jar")"
 done
+# The PTX driver in a folder of its own: the JVM resolves every module on the module path that
+# provides a service TornadoVM uses, so the OpenCL-only argument file must not see it.
+if [ "$ptx" = 1 ]; then
+  for name in tornado-drivers-ptx tornado-drivers-ptx-jni; do
+    jar=$(one "$tv"/share/java/tornado/"$name"-[0-9]*.jar)
+    store "$jar" "$stage/tornadovm/share/java/ptx/$(basename "$jar")"
+  done
+fi
 for name in compiler truffle-compiler collections word; do
   jar=$(one "$tv"/share/java/graalJars/"$name"-[0-9]*.jar)
   store "$jar" "$stage/tornadovm/share/java/graalJars/$(basename "$jar")"
@@ -129,7 +137,10 @@ done
 # unpacking). With PTX, the OpenCL-only one leaves the PTX module out, so that a machine without
 # CUDA still starts TornadoVM (it loads every backend module it resolves).
 if [ "$ptx" = 1 ]; then
-  cp "$tv/tornado-argfile.template" "$stage/tornadovm/argfile-ptx.template"
+  sed -e 's#^--module-path \(.*\)\${TORNADOVM_HOME}/share/java/tornado$#--module-path \1${TORNADOVM_HOME}/share/java/tornado:${TORNADOVM_HOME}/share/java/ptx#' \
+    "$tv/tornado-argfile.template" > "$stage/tornadovm/argfile-ptx.template"
+  grep -q 'share/java/ptx' "$stage/tornadovm/argfile-ptx.template" || {
+    echo "bundle.sh: the SDK's argument file has no '--module-path ...share/java/tornado' line to extend" >&2; exit 1; }
   sed -e 's/,tornado\.drivers\.ptx//g' -e '/tornado\.drivers\.ptx/d' -e '/^# === ptx-exports ===/d' \
     "$tv/tornado-argfile.template" > "$stage/tornadovm/argfile-opencl.template"
 else

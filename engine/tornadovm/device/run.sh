@@ -88,6 +88,20 @@ if [ "${#replique_args[@]}" -gt 0 ]; then
     "$(cat "$bundle/lib/main-class")" "${replique_args[@]}"
 fi
 
+# A shared library the dynamic linker would find: in its cache, on LD_LIBRARY_PATH, or where
+# drivers and container runtimes put it.
+find_lib() {  # name
+  local d
+  if ldconfig -p 2>/dev/null | grep -q "[[:space:]]$1[[:space:]]"; then
+    ldconfig -p | grep -m1 "[[:space:]]$1[[:space:]]" | sed 's/.*=> //'; return 0
+  fi
+  for d in ${LD_LIBRARY_PATH//:/ } /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib /usr/local/nvidia/lib64 \
+           /usr/local/nvidia/lib /usr/lib/wsl/lib; do
+    [ -e "$d/$1" ] && { echo "$d/$1"; return 0; }
+  done
+  return 1
+}
+
 # ---- 1. The system ------------------------------------------------------------------------------
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -98,7 +112,9 @@ fi
     nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv,noheader 2>&1 | sed 's/^/gpu: /'
   fi
   echo "libraries:"
-  ldconfig -p 2>/dev/null | grep -E 'libcuda\.so|libnvidia-opencl|libOpenCL\.so|libnvidia-ptxjitcompiler' | sed 's/^/  /'
+  for l in libcuda.so.1 libnvidia-opencl.so.1 libnvidia-ptxjitcompiler.so.1 libOpenCL.so.1; do
+    echo "  $l: $(find_lib "$l" || echo 'not found')"
+  done
   echo "opencl vendor files: $(ls "$work/icd" | tr '\n' ' ')"
   df -h "$work" | tail -1 | awk '{ print "scratch: " $4 " free on " $6 }'
 } > "$OUT/system.txt" 2>&1
@@ -109,7 +125,7 @@ sed 's/^/    /' "$OUT/system.txt"
 # TornadoVM loads every backend module the argument file resolves and stops if one fails (PTX
 # without libcuda.so.1): each backend is tried on its own.
 has_cuda=0
-{ ldconfig -p 2>/dev/null | grep -q 'libcuda\.so\.1'; } && has_cuda=1
+find_lib libcuda.so.1 >/dev/null && has_cuda=1
 [ -z "$backends" ] && backends=opencl$( [ -f "$work/argfile-ptx" ] && [ "$has_cuda" = 1 ] && echo ,ptx)
 usable=()
 for b in ${backends//,/ }; do
@@ -122,7 +138,7 @@ for b in ${backends//,/ }; do
   timeout 120 "$java" @"$work/argfile-$b" -Dtornado.recover.bailout=False \
     uk.ac.manchester.tornado.drivers.TornadoDeviceQuery verbose > "$OUT/devices-$b.txt" 2>&1
   rc=$?
-  sed -e 's/\x1b\[[0-9;]*m//g' -i "$OUT/devices-$b.txt"
+  sed -e 's/\x1b\[[0-9;]*m//g' -e '/^WARNING: Using incubator modules/d' -i "$OUT/devices-$b.txt"
   sed 's/^/    /' "$OUT/devices-$b.txt" | grep -v '^\s*$' | head -40
   if [ "$rc" = 0 ] && grep -q 'Tornado device=' "$OUT/devices-$b.txt"; then
     usable+=("$b")

@@ -33,8 +33,9 @@ import org.replique.fixtures.reference.LlamaCppReference;
  *       tokens identical;</li>
  *   <li>unless {@code --quick}: Mistral-7B-shaped files in Q8_0 and Q4_0, written here by the
  *       project's GGUF writer ({@link ShapedModels}): logits close to the CPU backend's on the same
- *       file, then prefill and decode speed ({@link Speed}) and, when the backend can time its
- *       kernels, where a decoded token's time goes.</li>
+ *       file (as close as the CPU's own scalar and vector kernels are to each other), then prefill
+ *       and decode speed ({@link Speed}) and, when the backend can time its kernels, where a
+ *       decoded token's time goes.</li>
  * </ol>
  * The CPU reference runs the engine's scalar kernels on one thread for the small models (the
  * engine's reference arithmetic) and its vector kernels on every core for the 7B-shaped ones. A
@@ -308,17 +309,23 @@ public final class DeviceCheck {
             }
             try (device) {
                 say(name + ": started in " + check.json.get("backend_start_s") + " s: " + device.description());
-                try (Backend cpu = Backends.create("cpu", model, BackendOptions.defaults())) {
+                try (Backend cpu = Backends.create("cpu", model, BackendOptions.defaults());
+                     Backend scalar = Backends.create("cpu", model, new BackendOptions(0, "scalar"))) {
                     int vocab = model.config().vocabSize();
-                    JsonObject walk = Comparisons.walk(device, cpu, Comparisons.walkTokens(20, vocab), 16,
-                            shapedTolerance(type));
+                    int[] tokens = Comparisons.walkTokens(20, vocab);
+                    Comparisons.Tolerance usual = Comparisons.Tolerance.forType(type.name());
+                    JsonObject cpus = Comparisons.walk(scalar, cpu, tokens, 16, usual);
+                    Comparisons.Tolerance tolerance = shapedTolerance(usual, cpus);
+                    JsonObject walk = Comparisons.walk(device, cpu, tokens, 16, tolerance);
                     check.put("logits", walk);
+                    check.put("cpu_scalar_against_vector", cpus);
                     check.put("reference", cpu.description());
                     boolean pass = walk.get("within_tolerance").getAsBoolean();
                     check.pass(pass);
-                    say(String.format(Locale.ROOT, "%s: logits %s (max diff %.3g, mean %.3g, logit std %.3g) in %s", name,
-                            pass ? "pass" : "FAIL", walk.get("max_difference").getAsDouble(),
-                            walk.get("mean_difference").getAsDouble(), walk.get("reference_logit_std").getAsDouble(),
+                    say(String.format(Locale.ROOT, "%s: logits %s (max diff %.3g, mean %.3g; the CPU's scalar and vector"
+                                    + " kernels differ by %.3g, %.3g) in %s", name, pass ? "pass" : "FAIL",
+                            walk.get("max_difference").getAsDouble(), walk.get("mean_difference").getAsDouble(),
+                            cpus.get("max_difference").getAsDouble(), cpus.get("mean_difference").getAsDouble(),
                             Results.seconds(check.seconds())));
                 } catch (Throwable e) {
                     check.error(e);
@@ -333,12 +340,16 @@ public final class DeviceCheck {
     }
 
     /**
-     * Random weights make logits spread wider than a trained model's; the device and the CPU quantize
-     * the same activations, so their differences stay those of float rounding moving an odd quant:
-     * the quantized tolerance, scaled by the spread of the logits when that exceeds 1.
+     * How far the device's logits may be from the CPU's on a 7B-shaped file: the usual quantized
+     * tolerance, or twice what the CPU's own scalar and vector kernels differ by on the same tokens,
+     * whichever is larger. Through many layers of random weights, the odd activation quant that
+     * float rounding moves by one moves the logits further than in the small models (on 4 layers
+     * of Q4_0 the two CPU kernels already differ by 0.2 at most), so any two exact-to-rounding
+     * implementations differ by about as much as those two do.
      */
-    private static Comparisons.Tolerance shapedTolerance(TensorType type) {
-        return Comparisons.Tolerance.forType(type.name());
+    static Comparisons.Tolerance shapedTolerance(Comparisons.Tolerance usual, JsonObject cpus) {
+        return new Comparisons.Tolerance(Math.max(usual.max(), 2 * cpus.get("max_difference").getAsDouble()),
+                Math.max(usual.mean(), 2 * cpus.get("mean_difference").getAsDouble()));
     }
 
     private void speed(String name, Model model, Backend device, TensorType type, Deadline section) {

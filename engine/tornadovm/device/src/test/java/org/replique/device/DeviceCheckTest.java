@@ -90,6 +90,19 @@ class DeviceCheckTest {
     }
 
     @Test
+    void theSevenBShapedToleranceIsTwiceTheCpuKernelsOwnDifferenceWhenThatIsLarger() {
+        Comparisons.Tolerance usual = Comparisons.Tolerance.forType("q8_0");
+        JsonObject far = new JsonObject();
+        far.addProperty("max_difference", 0.2);
+        far.addProperty("mean_difference", 0.1);
+        assertThat(DeviceCheck.shapedTolerance(usual, far)).isEqualTo(new Comparisons.Tolerance(0.4, 0.2));
+        JsonObject near = new JsonObject();
+        near.addProperty("max_difference", 0.05);
+        near.addProperty("mean_difference", 0.01);
+        assertThat(DeviceCheck.shapedTolerance(usual, near)).isEqualTo(usual);
+    }
+
+    @Test
     void badOptionsAreRefusedWithTheirName() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DeviceCheck.Options.parse(new String[] {"--layers", "0"}))
                 .hasMessageContaining("--layers");

@@ -102,6 +102,12 @@ final class KernelProfile {
         return out;
     }
 
+    /** Nanoseconds recorded for a graph-level timer, e.g. {@code TOTAL_GRAAL_COMPILE_TIME}; 0 when absent. */
+    long total(String timer) {
+        long[] v = totals.get(timer);
+        return v == null ? 0 : v[1];
+    }
+
     /** Executions of task graphs recorded. */
     int graphExecutions() {
         return passes;

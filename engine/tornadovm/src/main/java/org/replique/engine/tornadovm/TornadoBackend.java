@@ -57,8 +57,10 @@ public final class TornadoBackend implements Backend, Profiling {
             throw new IllegalArgumentException("head size " + c.headDim() + " exceeds the attention kernel's "
                     + DeviceKernels.MAX_HEAD_DIM);
         }
+        long t0 = System.nanoTime();
         this.host = new HostArrays();
         DeviceWeights weights = DeviceWeights.repack(model.weights(), host);
+        long t1 = System.nanoTime();
         long bytesPerPosition = 2L * c.layers() * c.kvDim() * Float.BYTES;
         this.bytesPerPage = bytesPerPosition * PAGE;
         int pages = poolPages(kvPositions, weights.deviceBytes(), bytesPerPosition);
@@ -67,14 +69,22 @@ public final class TornadoBackend implements Backend, Profiling {
         this.embeddings = new float[CHUNK * c.dim()];
         this.rotations = new float[CHUNK * c.ropeDims()];
         this.plan = new ForwardPlan(c, weights, pages, host, device.openCl());
+        // The first execution compiles every task and uploads the weights: timed by TornadoVM's profiler.
+        plan.startProfiling();
         plan.warmUp();
+        KernelProfile startup = plan.stopProfiling();
+        long t2 = System.nanoTime();
         if (device.openCl() && !Boolean.getBoolean(KEEP_HOST_COPIES_PROPERTY)) {
             host.release();
         }
         this.description = String.format(Locale.ROOT,
-                "tornadovm on %s, %s weights on the device, KV cache pool of %d positions (%.0f MiB)%s",
+                "tornadovm on %s, %s weights on the device, KV cache pool of %d positions (%.0f MiB), %d task graphs"
+                        + " per pass%s; started in %.1f s (repacking %.1f s; compiling and uploading %.1f s: Graal %.1f s,"
+                        + " driver %.1f s, upload %.1f s)",
                 device.describe(), weights.formats(), pages * PAGE, pages * (double) bytesPerPage / (1 << 20),
-                host.released() ? ", host copies released" : "");
+                plan.graphs(), host.released() ? ", host copies released" : "", (t2 - t0) / 1e9, (t1 - t0) / 1e9,
+                (t2 - t1) / 1e9, startup.total("TOTAL_GRAAL_COMPILE_TIME") / 1e9,
+                startup.total("TOTAL_DRIVER_COMPILE_TIME") / 1e9, startup.total("COPY_IN_TIME") / 1e9);
     }
 
     /** Pages for the requested positions, or by default what fits beside the weights (two full contexts at most). */

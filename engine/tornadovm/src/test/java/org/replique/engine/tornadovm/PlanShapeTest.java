@@ -2,11 +2,13 @@ package org.replique.engine.tornadovm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.replique.engine.backend.Backend;
 import org.replique.engine.backend.BackendOptions;
 import org.replique.engine.backend.Backends;
@@ -14,12 +16,32 @@ import org.replique.engine.backend.Cancellation;
 import org.replique.engine.backend.InferenceState;
 import org.replique.engine.backend.Profiling;
 import org.replique.fixtures.Fixtures;
+import org.replique.fixtures.gguf.GgufWriter.TensorType;
+import org.replique.fixtures.gguf.SyntheticModel;
 
 /**
- * How the plan cuts the layers into task graphs changes nothing in the result, bit for bit; and
- * its profile accounts for every kernel of every layer of the passes it recorded.
+ * How the plan cuts the layers into task graphs changes nothing in the result, bit for bit; the
+ * largest graph it makes (16 layers, as a 32-layer model gets) fits TornadoVM's bounds; and its
+ * profile accounts for every kernel of every layer of the passes it recorded.
  */
 class PlanShapeTest {
+
+    /**
+     * 32 layers of Q8_0 weights with a head size that is not whole Q8_0 blocks (10 kernels per
+     * layer, the most any model gets): two graphs of 16 layers, whose bytecode and tasks fit
+     * TornadoVM's buffers; the logits agree with the CPU's.
+     */
+    @Test
+    void aThirtyTwoLayerModelRunsAsTwoGraphsOfSixteenLayers(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("deep.gguf");
+        SyntheticModel.write(file, new SyntheticModel.Shape(64, 32, 4, 2, 96, 384, 128, 10000f, 1e-5f),
+                TensorType.Q8_0, 3);
+        assertThat(ForwardPlan.layersPerGraph(32)).isEqualTo(16);
+        Devices.Opened o = Devices.open(file);
+        assertThat(o.device().description()).contains("3 task graphs per pass");
+        CpuParityTest.compare(o, Logits.walk(40, o.model().config().vocabSize()), 36, CpuParityTest.tolerance("q8_0"),
+                "32 layers");
+    }
 
     @Test
     void layersSplitOverSeveralGraphsGiveTheSameLogits() {
