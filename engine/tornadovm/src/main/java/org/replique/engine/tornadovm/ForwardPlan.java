@@ -34,11 +34,11 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * ({@code persistOnDevice} / {@code consumeFromDevice}). Each pass uploads only its input (the
  * chunk's embeddings, its positions' rotation angles, the sequence's page table and two integers)
  * and brings back only the logits, when asked. Grouping layers means few TornadoVM executions per
- * pass (three for a 32-layer model: two layer graphs and the logits), not one per layer: the
+ * pass (five for a 32-layer model: four layer graphs and the logits), not one per layer: the
  * host's cost of starting a graph is paid a few times per token, and the device runs the kernels
- * of a graph back to back. TornadoVM bounds a graph (256 tasks, and its bytecode buffer,
- * {@code -Dtornado.tvm.maxbytecodesize}, which the backend raises to {@value #BYTECODE_BYTES}
- * bytes when it is not set), so the groups are sized from those bounds.
+ * of a graph back to back. TornadoVM bounds a graph (256 tasks, an 8 KB buffer for its tasks, and
+ * its bytecode buffer, {@code -Dtornado.tvm.maxbytecodesize}, which the backend raises to
+ * {@value #BYTECODE_BYTES} bytes when it is not set), so the groups are sized from those bounds.
  *
  * <p>A layer runs RMSNorm (writing its output straight in the form the Q/K/V weights multiply:
  * F32, F16-rounded or Q8_0 blocks), the stacked Q/K/V product, RoPE with the KV-cache write,
@@ -53,8 +53,12 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * pass's token count.
  */
 final class ForwardPlan implements AutoCloseable {
-    /** Most layers in one task graph: 16 × 9 tasks stay well inside TornadoVM's 256 tasks and event window. */
-    static final int MAX_LAYERS_PER_GRAPH = 16;
+    /**
+     * Most layers in one task graph. TornadoVM writes a graph's tasks into a fixed 8 KB buffer,
+     * 15 bytes per task and 5 per argument: about 750 bytes for a layer's 10 tasks at most, so 8
+     * layers leave a margin (and 80 tasks stay far inside its 256).
+     */
+    static final int MAX_LAYERS_PER_GRAPH = 8;
     /** TornadoVM's property bounding a graph's bytecode, and the size the backend asks for. */
     static final String BYTECODE_PROPERTY = "tornado.tvm.maxbytecodesize";
     static final int BYTECODE_BYTES = 65536;
