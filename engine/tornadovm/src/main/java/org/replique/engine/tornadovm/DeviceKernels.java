@@ -140,11 +140,13 @@ final class DeviceKernels {
     // ---- Product inputs ---------------------------------------------------------------------------
 
     /**
-     * Quantizes the 32 values {@code x[at … at+31]} times {@code scale · weight[w …]} (with
-     * {@code weight} null-free: pass {@code useWeight = 0} for plain values) into Q8_0 block
-     * {@code block}: scale {@code amax/127} rounded to F16, quants {@code rint(v · 127/amax)}, as
-     * ggml quantizes the input of Q8_0/Q4_0 weights. The values are recomputed for each pass over
-     * them with the same float operations, so they round as the F32 values would.
+     * Quantizes 32 values into Q8_0 block {@code block}, as ggml quantizes the input of Q8_0/Q4_0
+     * weights: scale {@code amax/127} rounded to F16, quants {@code rint(v · 127/amax)}. The values
+     * are {@code x[at + j] · scale · weight[w + j]} with {@code useWeight = 1} (RMSNorm's output),
+     * or {@code x[at + j]} itself with {@code useWeight = 0} ({@code scale} and {@code weight} are
+     * then unused; a kernel passes any array, as TornadoVM has no null arguments). They are computed
+     * again for each pass over them by the same float operations, so they round as stored F32 values
+     * would.
      */
     static void quantizeBlock(FloatArray x, int at, float scale, FloatArray weight, int w, int useWeight,
                               IntArray xq, FloatArray xs, int block) {
