@@ -22,9 +22,12 @@ public record ServerSettings(ModelSettings model, SamplingSettings sampling, Com
 
         public static final String REMOTE = "remote";
 
-        /** Whether suggestions come from a remote server. */
+        /**
+         * Whether suggestions come from a remote server: the remote backend, or any endpoint (so
+         * that one setting is enough to point an editor at a shared server).
+         */
         public boolean remote() {
-            return REMOTE.equals(backend);
+            return REMOTE.equals(backend) || endpoint != null;
         }
     }
 
