@@ -31,7 +31,11 @@ import org.replique.server.openai.ServerSentEvents;
  * object. A client that goes away stops its generation at the next piece of text.
  */
 final class CompletionsHandler implements HttpHandler {
-    /** While a streamed request waits for a slot, a comment line this often finds out whether its client left. */
+    /**
+     * While a streamed request waits for a slot or evaluates a long prompt, a comment line goes out
+     * when nothing else did for this long: the client knows the server is alive (its silence
+     * timeout measures a dead server, not a slow one), and the server learns whether the client left.
+     */
     static final long PING_NANOS = 1_000_000_000L;
 
     private final ServedModel served;
@@ -110,7 +114,9 @@ final class CompletionsHandler implements HttpHandler {
         private final long created = System.currentTimeMillis() / 1000;
         private final Cancellation gone = new Cancellation();
         private OutputStream out;
-        private long lastWrite = System.nanoTime();
+        private volatile long lastWrite = System.nanoTime();
+        /** Guarded by this. */
+        private boolean finished;
 
         Answer(HttpExchange exchange, CompletionRequest request, List<int[]> prompts, String client) {
             this.exchange = exchange;
@@ -125,9 +131,18 @@ final class CompletionsHandler implements HttpHandler {
                 exchange.getResponseHeaders().set("Cache-Control", "no-cache");
                 exchange.sendResponseHeaders(200, 0);
                 out = exchange.getResponseBody();
+                Thread.ofVirtual().name("replique-http-heartbeat").start(this::heartbeat);
             }
             try {
-                ticket.await(this::clientLeftWhileWaiting);
+                answer(ticket);
+            } finally {
+                finish();
+            }
+        }
+
+        private void answer(FairQueue.Ticket ticket) throws IOException {
+            try {
+                ticket.await(gone::isCancelled);
             } catch (CancellationException e) {
                 stats.abandoned.incrementAndGet();
                 return;
@@ -213,20 +228,38 @@ final class CompletionsHandler implements HttpHandler {
             return c.stopReason() == StopReason.STOP_STRING && request.stop().size() == 1 ? request.stop().getFirst() : null;
         }
 
-        private boolean clientLeftWhileWaiting() {
-            if (out != null && System.nanoTime() - lastWrite > PING_NANOS) {
-                write(": waiting for a slot\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        /**
+         * Sends a comment line whenever the stream has been quiet for {@link #PING_NANOS}, until the
+         * answer is finished. (Never interrupted: an interrupt would close the connection under a write.)
+         */
+        private void heartbeat() {
+            byte[] ping = ": working\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                while (!finished() && !gone.isCancelled()) {
+                    Thread.sleep(PING_NANOS / 4_000_000);
+                    if (System.nanoTime() - lastWrite > PING_NANOS) write(ping);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            return gone.isCancelled();
+        }
+
+        private synchronized boolean finished() {
+            return finished;
+        }
+
+        /** Nothing is written after this: the exchange is about to close. */
+        private synchronized void finish() {
+            finished = true;
         }
 
         private void send(CompletionChunk chunk) {
             write(ServerSentEvents.event(Exchanges.GSON.toJson(chunk.toJson(request.includeUsage()))));
         }
 
-        /** Writes and flushes; a client that went away cancels the generation. */
-        private void write(byte[] bytes) {
-            if (gone.isCancelled()) return;
+        /** Writes and flushes (one writer at a time); a client that went away cancels the generation. */
+        private synchronized void write(byte[] bytes) {
+            if (gone.isCancelled() || finished) return;
             try {
                 out.write(bytes);
                 out.flush();

@@ -12,9 +12,6 @@ import java.util.List;
  * Thread-safe; a session is leased to one request at a time.
  */
 final class SessionRouter {
-    /** A prompt must share this much (and at least half of itself) with a session to be routed by prefix. */
-    static final int MIN_SHARED = 32;
-
     private final int capacity;
     private final List<Slot> slots = new ArrayList<>();
     private long clock;
@@ -85,8 +82,13 @@ final class SessionRouter {
         return slots.size();
     }
 
+    /**
+     * How much of a prompt a session must hold to be its own: half. A writer's next keystroke shares
+     * all but its last tokens with their session; two writers share more than half of a prompt only
+     * when they work on the same scene, where sharing the cache is what one wants.
+     */
     static int threshold(int promptLength) {
-        return Math.min(promptLength - 1, Math.max(MIN_SHARED, promptLength / 2));
+        return Math.max(1, promptLength / 2);
     }
 
     private boolean prefer(Slot candidate, Slot current, String client) {

@@ -245,6 +245,22 @@ class RemoteContinuationsTest {
     }
 
     @Test
+    void aSlowPromptIsNotASilentServer() throws Exception {
+        // Each forward pass takes longer than the client's silence timeout: the server's heartbeat
+        // comments keep the stream alive until the text comes.
+        Recorder health = new Recorder();
+        try (HttpServerFixture f = HttpServerFixture.start(1, 4, 2, 2500);
+             RemoteContinuations remote = new RemoteContinuations(new OpenAiClient(RemoteEndpoint.of(f.baseUrl(), null),
+                     Duration.ofSeconds(2), Duration.ofMillis(1700)), null, 512, new Backoff(1, Duration.ZERO,
+                     Duration.ZERO), health)) {
+            Continued c = remote.supersede("doc", PromptInput.text(PROMPT), request(2, List.of()).withStopAtEos(false),
+                    TokenListener.NONE, Cancellation.NONE);
+            assertThat(c.first().text()).isNotEmpty();
+            assertThat(health.failures).isEmpty();
+        }
+    }
+
+    @Test
     void anUnreachableServerSaysSo() throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
