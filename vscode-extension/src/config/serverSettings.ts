@@ -10,6 +10,7 @@ export const SERVER_KEYS: readonly string[] = [
   'model.backend',
   'model.threads',
   'model.contextLength',
+  'model.weights',
   'model.endpoint',
   'model.name',
   'model.apiKeyEnv',
@@ -38,16 +39,18 @@ export type SettingsObject = { [key: string]: unknown };
 export type SettingReader = (key: string) => unknown;
 
 /**
- * Keys whose empty value means "none" (the embedded model, a random seed, no remote server):
- * sent as `null` so that clearing one in VS Code clears it in the running server too.
+ * Keys whose empty value means "none" (the embedded model, a random seed, no remote server, the
+ * weights as stored), with what the server reads as "none": sent so that clearing one in VS Code
+ * clears it in the running server too (an absent key keeps the server's value).
  */
-export const CLEARABLE_KEYS: ReadonlySet<string> = new Set([
-  'model.path',
-  'model.endpoint',
-  'model.name',
-  'model.apiKeyEnv',
-  'sampling.seed',
-]);
+export const CLEARED_VALUES: Readonly<Record<string, null | ''>> = {
+  'model.path': null,
+  'model.weights': '',
+  'model.endpoint': null,
+  'model.name': null,
+  'model.apiKeyEnv': null,
+  'sampling.seed': null,
+};
 
 /**
  * The nested object the server expects, e.g. `{model: {path: …}, completion: {autoTrigger: true}}`.
@@ -67,7 +70,7 @@ export function serverSettings(read: SettingReader, anyAutoTrigger: boolean): Se
       if (value === '') value = undefined;
     }
     if (value === undefined || value === null) {
-      if (CLEARABLE_KEYS.has(key)) setPath(result, key, null);
+      if (key in CLEARED_VALUES) setPath(result, key, CLEARED_VALUES[key]);
       continue;
     }
     setPath(result, key, value);

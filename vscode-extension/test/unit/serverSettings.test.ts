@@ -22,17 +22,17 @@ describe('settings sent to the server', () => {
       true,
     );
     assert.deepEqual(settings, {
-      model: { path: '/models/claire-q4_0.gguf', threads: 4, endpoint: null, name: null, apiKeyEnv: null },
+      model: { path: '/models/claire-q4_0.gguf', threads: 4, weights: '', endpoint: null, name: null, apiKeyEnv: null },
       sampling: { temperature: 0.8, topK: 10, seed: null },
       completion: { maxTokens: 48, autoTrigger: true },
       prompt: { speakerStyle: 'intervenant' },
     });
   });
 
-  it('sends null for an empty model path and a null seed, so that clearing them reaches the running server', () => {
+  it('sends what means none for an empty model path, weights or seed, so that clearing them reaches the running server', () => {
     const settings = serverSettings(reader({ 'model.path': '  ', 'sampling.seed': null, 'sampling.minP': 0 }), false);
     assert.deepEqual(settings, {
-      model: { path: null, endpoint: null, name: null, apiKeyEnv: null },
+      model: { path: null, weights: '', endpoint: null, name: null, apiKeyEnv: null },
       sampling: { minP: 0, seed: null },
       completion: { autoTrigger: false },
     });
@@ -43,6 +43,7 @@ describe('settings sent to the server', () => {
     assert.deepEqual(settings.model, {
       path: null,
       backend: 'cpu',
+      weights: '',
       endpoint: 'http://gpu-box:8080/v1',
       name: null,
       apiKeyEnv: null,
@@ -59,6 +60,6 @@ describe('settings sent to the server', () => {
     for (const section of ['model', 'sampling', 'completion', 'prompt']) {
       assert.ok(SERVER_KEYS.some((key) => key.startsWith(`${section}.`)), section);
     }
-    assert.equal(SERVER_KEYS.length, 24);
+    assert.equal(SERVER_KEYS.length, 25);
   });
 });

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the language server (LSP over stdio, or TCP on 127.0.0.1).",
                 "With --http: serve the model over the OpenAI completions API (/v1/completions, /v1/models, /tokenize,"
-                        + " /health) for the editors of a room; -m, --backend, --context, --kv-type, -t choose the model."})
+                        + " /health) for the editors of a room; -m, --weights, --backend, --context, --kv-type, -t choose the model."})
 public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--stdio", description = "speak LSP over stdin/stdout (the default)")
@@ -122,7 +122,7 @@ public final class ServeCommand implements Callable<Integer> {
         InetAddress address = InetAddress.getByName(host);
         OpenAiServer.checkAccess(address, key);
         OpenAiServer.Options options = new OpenAiServer.Options(address, port != null ? port : 8080, key, parallel, queue);
-        Model model = Model.load(modelOptions.modelPath(), modelOptions.slidingWindow);
+        Model model = Model.load(modelOptions.modelPath(), modelOptions.loadOptions());
         OpenAiServer server;
         try {
             Backend backend = Backends.create(modelOptions.backend, model, modelOptions.backendOptions());

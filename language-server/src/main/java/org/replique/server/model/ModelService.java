@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.replique.engine.model.EmbeddedModel;
+import org.replique.engine.model.WeightsFormat;
 import org.replique.server.config.ServerSettings.ModelSettings;
 import org.replique.server.remote.RemoteContinuations;
 import org.replique.server.remote.RemoteException;
@@ -101,7 +102,7 @@ public final class ModelService implements AutoCloseable {
         try {
             int[] lastPercent = {-1};
             LoadedModel loaded = LoadedModel.open(settings.path(), settings.backend(), settings.threads(),
-                    settings.contextLength(), (done, total) -> {
+                    settings.contextLength(), WeightsFormat.parse(settings.weights()), (done, total) -> {
                         int percent = total == 0 ? 100 : (int) (100 * done / total);
                         if (percent != lastPercent[0]) {
                             lastPercent[0] = percent;
@@ -112,7 +113,7 @@ public final class ModelService implements AutoCloseable {
             LoadedModel replaced = current.getAndSet(loaded);
             if (replaced != null) replaced.close();
             ModelStatus ready = serving(loaded, embedded ? "using the embedded demo model replique-mini-fr; set"
-                    + " replique.model.path to a Claire GGUF for real completions" : null);
+                    + " replique.model.path to a Claire GGUF file or Hugging Face folder for real completions" : null);
             // The summary and the end of progress go out before the status: a client that waits for
             // "ready" has then seen them.
             listener.loadFinished(ready, null);

@@ -85,10 +85,15 @@ public final class RemoteContinuations implements Continuations {
         }
     }
 
-    /** Sends the prompt for one token, so that a server with a prefix cache holds it for the next request. */
+    /**
+     * Sends the prompt for one token, so that a server with a prefix cache holds it for the next
+     * request. A request already at work for the session makes this pointless: it does nothing then
+     * (and never cancels it); a request that comes later cancels it.
+     */
     @Override
     public void warm(String key, PromptInput prompt, Cancellation cancel) {
-        Linked own = start(key, cancel);
+        Linked own = new Linked(cancel);
+        if (running.putIfAbsent(key, own) != null) return;
         try {
             GenerationRequest one = GenerationRequest.of(SamplingParams.greedyDecoding(), 1);
             run(body(key, prompt, one), one, TokenListener.NONE, own);

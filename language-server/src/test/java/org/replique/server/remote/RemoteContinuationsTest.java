@@ -110,6 +110,22 @@ class RemoteContinuationsTest {
     }
 
     @Test
+    void warmingNeverCancelsARunningRequest() throws Exception {
+        try (HttpServerFixture f = HttpServerFixture.start(2, 4, 4, 40);
+             RemoteContinuations remote = remote(f.baseUrl(), null, Duration.ofSeconds(10), new Recorder())) {
+            GenerationRequest ten = request(10, List.of()).withStopAtEos(false);
+            java.util.concurrent.CountDownLatch generating = new java.util.concurrent.CountDownLatch(1);
+            var running = java.util.concurrent.CompletableFuture.supplyAsync(() -> remote.supersede("doc",
+                    PromptInput.text(PROMPT), ten, (candidate, token, text) -> generating.countDown(), Cancellation.NONE));
+            generating.await();
+            long start = System.nanoTime();
+            remote.warm("doc", PromptInput.text(PROMPT), Cancellation.NONE); // the document was reopened, say
+            assertThat((System.nanoTime() - start) / 1e6).as("nothing to warm while a request works").isLessThan(200);
+            assertThat(running.get().first().stopReason()).isEqualTo(StopReason.MAX_TOKENS);
+        }
+    }
+
+    @Test
     void aStopStringTheServerLeavesInIsCutHereAndTheStreamClosed() throws Exception {
         Recorder health = new Recorder();
         try (ScriptedHttpServer s = new ScriptedHttpServer()
