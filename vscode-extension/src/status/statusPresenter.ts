@@ -28,9 +28,9 @@ export interface StatusView {
   severity: 'normal' | 'warning' | 'error';
 }
 
-/** Decimal units, as the server's log says them: 3401056 → `3.4 MB`. */
+/** Decimal units, as the server's log says them: 3401056 → `3.4 MB`; none for 0 (a model on a remote server). */
 export function formatSize(bytes: number | undefined): string | undefined {
-  if (bytes === undefined || bytes < 0) return undefined;
+  if (bytes === undefined || bytes <= 0) return undefined;
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;

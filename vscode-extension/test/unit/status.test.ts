@@ -76,6 +76,7 @@ describe('status bar', () => {
 
   it('formats sizes and labels', () => {
     assert.equal(formatSize(512), '512 B');
+    assert.equal(formatSize(0), undefined);
     assert.equal(formatSize(4_108_000_000), '4.1 GB');
     assert.equal(formatSize(3_401_056), '3.4 MB');
     assert.equal(readyLabel({ state: 'ready', model: 'claire', backend: 'cpu', threads: 1 }), 'claire · cpu · 1 thread');

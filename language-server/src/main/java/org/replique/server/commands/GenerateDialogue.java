@@ -19,6 +19,7 @@ import org.replique.engine.generate.TokenListener;
 import org.replique.server.completion.DialogueCompleter;
 import org.replique.server.config.ServerSettings;
 import org.replique.server.documents.ParsedDocument;
+import org.replique.server.generation.PromptInput;
 import org.replique.server.model.LoadedModel;
 
 /**
@@ -81,11 +82,11 @@ public final class GenerateDialogue {
         Prompt prompt = prepared.prompt();
         String text = prompt.text() + generated + (forced == null ? "" : label(prompt, forced));
         // The first turn asks for the prompt itself, which is tokenized already.
-        int[] tokens = text.length() == prompt.text().length() ? prepared.tokens() : m.model().tokenizer().encode(text);
+        PromptInput input = text.length() == prompt.text().length() ? prepared.input() : m.input(text);
         GenerationRequest request = new GenerationRequest(DialogueCompleter.sampling(s), TOKENS_PER_TURN, true,
                 List.of("\n"), 1);
-        return m.sessions().supersede(doc.text().uri(), tokens, request, TokenListener.NONE, cancel)
-                .generation().first().text();
+        return m.continuations().supersede(doc.text().uri(), input, request, TokenListener.NONE, cancel)
+                .first().text();
     }
 
     private static String label(Prompt prompt, String name) {

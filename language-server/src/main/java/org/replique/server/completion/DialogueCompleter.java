@@ -17,14 +17,16 @@ import org.replique.engine.generate.GenerationRequest;
 import org.replique.engine.generate.TokenListener;
 import org.replique.engine.sampling.SamplingParams;
 import org.replique.engine.session.RequestCost;
-import org.replique.engine.session.SessionResult;
 import org.replique.server.config.ServerSettings;
 import org.replique.server.documents.ParsedDocument;
+import org.replique.server.generation.Continued;
+import org.replique.server.generation.PromptInput;
 import org.replique.server.model.LoadedModel;
 
 /**
- * The heart of a suggestion: the prompt at the cursor, generation in the document's session, and
- * the model's turns rendered back in the document's own form. Shared by inline completion (and its
+ * The heart of a suggestion: the prompt at the cursor, generation in the document's session (on
+ * the model's {@link org.replique.server.generation.Continuations}: this process's engine or a
+ * remote server), and the model's turns rendered back in the document's own form. Shared by inline completion (and its
  * warming), the completion-item fallback, the generate-dialogue command, the {@code complete}
  * command and the demo: {@link #prepare} is the one place a request's prompt is built and
  * tokenized, and where a cursor that asks for no dialogue is recognised.
@@ -49,12 +51,18 @@ public final class DialogueCompleter {
      * The prompt at a cursor and the ids the model gets for it.
      *
      * @param prompt the prompt builder's result
-     * @param tokens its ids, BOS first where the model adds one; empty when no dialogue belongs there
+     * @param tokens its ids, BOS first where the model adds one; empty when no dialogue belongs there,
+     *               null when the model's tokenizer is not known here (a remote model)
      */
     public record PreparedPrompt(Prompt prompt, int[] tokens) {
         /** Whether the cursor stands where dialogue belongs (not a heading, a title page or action). */
         public boolean asksForDialogue() {
             return prompt.kind() != ContinuationKind.NONE;
+        }
+
+        /** The prompt as the model's continuations take it. */
+        public PromptInput input() {
+            return new PromptInput(prompt.text(), tokens);
         }
     }
 
@@ -64,7 +72,7 @@ public final class DialogueCompleter {
     public static PreparedPrompt prepare(LoadedModel m, ParsedDocument doc, int line, int column, ServerSettings s) {
         PromptTokens tokens = new PromptTokens(m.tokenCounts());
         Prompt prompt = PromptBuilder.build(doc.dialogue(), line, column,
-                PromptOptionsFactory.of(s, tokens, m.sessions().contextLength()));
+                PromptOptionsFactory.of(s, tokens, m.continuations().contextLength()));
         return new PreparedPrompt(prompt, prompt.kind() == ContinuationKind.NONE ? new int[0] : tokens.ids(prompt.text()));
     }
 
@@ -83,10 +91,10 @@ public final class DialogueCompleter {
         GenerationRequest request = new GenerationRequest(sampling(s), s.completion().maxTokens(), true,
                 List.of("\n"), candidates);
         Deadline deadline = new Deadline(cancel, budgetMillis);
-        SessionResult result = m.sessions().supersede(doc.text().uri(), prepared.tokens(), request, TokenListener.NONE,
-                deadline);
+        Continued result = m.continuations().supersede(doc.text().uri(), prepared.input(), request,
+                TokenListener.NONE, deadline);
         List<String> rendered = new ArrayList<>();
-        for (Completion c : result.generation().completions()) {
+        for (Completion c : result.completions()) {
             Rendering r = Renderer.render(doc.dialogue(), prompt, c.text(), RenderOptions.defaults().withStop(StopRule.ONE_SPEECH));
             rendered.add(r.text());
         }
@@ -104,7 +112,7 @@ public final class DialogueCompleter {
         Position end = doc.text().endOfText();
         PreparedPrompt prepared = prepare(m, doc, end.getLine(), end.getCharacter(), s);
         if (prepared.asksForDialogue()) {
-            m.sessions().withSession(doc.text().uri(), cancel, session -> session.warm(prepared.tokens(), cancel));
+            m.continuations().warm(doc.text().uri(), prepared.input(), cancel);
         }
     }
 

@@ -158,6 +158,9 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
         }
 
         private static String summary(ModelStatus s) {
+            if (s.sizeBytes() == 0) {
+                return String.format(Locale.ROOT, "Réplique ready: %s at %s (%s)", s.model(), s.path(), s.backend());
+            }
             return String.format(Locale.ROOT, "Réplique ready: %s (%.1f MB) on %s", s.model(),
                     s.sizeBytes() / 1e6, s.backend());
         }

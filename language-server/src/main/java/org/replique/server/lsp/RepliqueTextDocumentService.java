@@ -23,6 +23,7 @@ import org.eclipse.lsp4j.InlineCompletionTriggerKind;
 import org.eclipse.lsp4j.SymbolInformation;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.services.TextDocumentService;
+import org.replique.server.client.Requests;
 import org.replique.server.commands.GenerateDialogueAction;
 import org.replique.server.completion.CompletionService;
 import org.replique.server.completion.InlineCompletionService;
@@ -76,13 +77,14 @@ public final class RepliqueTextDocumentService implements TextDocumentService {
             InlineCompletionParams params) {
         InlineCompletionTriggerKind trigger = params.getContext() == null || params.getContext().getTriggerKind() == null
                 ? InlineCompletionTriggerKind.Automatic : params.getContext().getTriggerKind();
-        return inline.complete(params.getTextDocument().getUri(), params.getPosition(), trigger)
-                .thenApply(items -> Either.forRight(new InlineCompletionList(items)));
+        return Requests.mapped(inline.complete(params.getTextDocument().getUri(), params.getPosition(), trigger),
+                items -> Either.forRight(new InlineCompletionList(items)));
     }
 
     @Override
     public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {
-        return completion.complete(params.getTextDocument().getUri(), params.getPosition()).thenApply(Either::forRight);
+        return Requests.mapped(completion.complete(params.getTextDocument().getUri(), params.getPosition()),
+                Either::forRight);
     }
 
     @Override

@@ -8,14 +8,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.replique.engine.model.EmbeddedModel;
 import org.replique.engine.model.WeightsFormat;
 import org.replique.server.config.ServerSettings.ModelSettings;
+import org.replique.server.remote.RemoteContinuations;
+import org.replique.server.remote.RemoteException;
 
 /**
  * Owns the model the server runs. Loads happen on a background thread with progress; until a
  * model is ready, {@link #current()} is empty and callers answer at once instead of waiting. A
  * failed load leaves the previous model serving. One load at a time; a newer request wins.
+ *
+ * <p>A remote model (an OpenAI-compatible server) is "loaded" by connecting to it. It serves even
+ * when the server cannot be reached yet: its status then says why, and the first answered request
+ * makes it ready; every later failure and recovery changes the status likewise.
  */
 @Singleton
 public final class ModelService implements AutoCloseable {
@@ -44,6 +51,16 @@ public final class ModelService implements AutoCloseable {
         @Override
         public void statusChanged(ModelStatus s) {}
     };
+    private final UnaryOperator<String> environment;
+
+    public ModelService() {
+        this(System::getenv);
+    }
+
+    /** @param environment reads an environment variable (the remote server's API key) */
+    public ModelService(UnaryOperator<String> environment) {
+        this.environment = environment;
+    }
 
     public void setListener(Listener listener) {
         this.listener = listener;
@@ -72,6 +89,9 @@ public final class ModelService implements AutoCloseable {
     private ModelStatus loadNow(ModelSettings settings, int myGeneration) {
         if (myGeneration != generation.get()) {
             return status; // a newer load was requested meanwhile
+        }
+        if (settings.remote()) {
+            return connectNow(settings);
         }
         boolean embedded = settings.path() == null;
         String shownPath = embedded ? "(embedded) " + EmbeddedModel.NAME : settings.path();
@@ -103,7 +123,7 @@ public final class ModelService implements AutoCloseable {
             // LoadedModel.open closes what it opened when it fails.
             String reason = "cannot load " + shownPath + ": " + (e.getMessage() != null ? e.getMessage() : e.toString());
             ModelStatus failed = previous != null && current.get() == previous
-                    ? serving(previous, reason + " (still serving " + previous.model().name() + ")")
+                    ? serving(previous, reason + " (still serving " + previous.description().name() + ")")
                     : new ModelStatus(ModelStatus.ERROR, null, shownPath, embedded, 0, settings.backend(),
                             settings.threads(), 0, reason);
             listener.loadFinished(failed, reason);
@@ -112,10 +132,72 @@ public final class ModelService implements AutoCloseable {
         }
     }
 
+    /** Connects to a remote model; it serves at once, its status says whether the server answered. */
+    private ModelStatus connectNow(ModelSettings settings) {
+        LoadedModel previous = current.get();
+        setStatus(new ModelStatus(ModelStatus.LOADING, settings.name(), settings.endpoint(), false, 0, "remote", 0, 0,
+                null));
+        listener.loadStarted("Connecting to " + settings.endpoint());
+        RemoteHealth health = new RemoteHealth();
+        try {
+            RemoteModels.Connected c = RemoteModels.connect(settings, environment, health);
+            health.model = c.model();
+            LoadedModel replaced = current.getAndSet(c.model());
+            if (replaced != null) replaced.close();
+            ModelStatus status = c.problem() == null ? serving(c.model(), c.note())
+                    : unanswered(c.model(), c.problem());
+            listener.loadFinished(status, c.problem() == null ? null : c.problem().getMessage());
+            setStatus(status);
+            return status;
+        } catch (RuntimeException e) {
+            String reason = "cannot use " + settings.endpoint() + ": " + e.getMessage();
+            ModelStatus failed = previous != null && current.get() == previous
+                    ? serving(previous, reason + " (still serving " + previous.description().name() + ")")
+                    : new ModelStatus(ModelStatus.ERROR, settings.name(), settings.endpoint(), false, 0, "remote", 0, 0,
+                            reason);
+            listener.loadFinished(failed, reason);
+            setStatus(failed);
+            return failed;
+        }
+    }
+
+    /** A remote model whose server did not answer: it serves, and the status says why it may fail. */
+    private static ModelStatus unanswered(LoadedModel m, RemoteException problem) {
+        LoadedModel.Description d = m.description();
+        String hint = problem.isTransient() ? " (suggestions try again)" : "";
+        return new ModelStatus(ModelStatus.ERROR, d.name(), d.location(), false, 0, d.backend(), 0, 100,
+                problem.getMessage() + hint);
+    }
+
+    /** Follows a remote model's requests: a failure shows in the status, the next answer clears it. */
+    private final class RemoteHealth implements RemoteContinuations.Health {
+        private volatile LoadedModel model;
+
+        @Override
+        public void failed(RemoteException e) {
+            LoadedModel m = model;
+            if (m == null || current.get() != m) return;
+            synchronized (ModelService.this) {
+                ModelStatus next = unanswered(m, e);
+                if (!next.equals(status)) setStatus(next);
+            }
+        }
+
+        @Override
+        public void answered() {
+            LoadedModel m = model;
+            if (m == null || current.get() != m || status.ready()) return;
+            synchronized (ModelService.this) {
+                if (!status.ready()) setStatus(serving(m, null));
+            }
+        }
+    }
+
     /** The status of a model in service. */
     private static ModelStatus serving(LoadedModel m, String message) {
-        return new ModelStatus(ModelStatus.READY, m.model().name(), m.path().toString(), m.embedded(),
-                m.model().fileSize(), m.backend().description(), m.backend().threads(), 100, message);
+        LoadedModel.Description d = m.description();
+        return new ModelStatus(ModelStatus.READY, d.name(), d.location(), d.embedded(), d.sizeBytes(), d.backend(),
+                d.threads(), 100, message);
     }
 
     private static ModelStatus withProgress(ModelStatus s, int percent) {
@@ -131,7 +213,7 @@ public final class ModelService implements AutoCloseable {
     /** Frees a document's session (the document was closed). */
     public void closeDocument(String uri) {
         LoadedModel m = current.get();
-        if (m != null) m.sessions().close(uri);
+        if (m != null) m.continuations().forget(uri);
     }
 
     @Override
