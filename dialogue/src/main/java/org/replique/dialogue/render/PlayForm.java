@@ -59,6 +59,11 @@ final class PlayForm {
         return out.toString();
     }
 
+    /** What closes the play's cues ({@code .}, {@code :}, {@code " :"}), as most speeches before turn {@code before} do. */
+    static String cuePunctuation(DialogueDocument doc, int before) {
+        return style(doc, before).punctuation;
+    }
+
     private static String cueName(DialogueDocument doc, Speech speech, Style style) {
         String name = speech.speaker() == null ? "" : speech.speaker();
         if (speech.known()) {
