@@ -43,9 +43,10 @@ final class PlayForm {
                 }
                 continue;
             }
-            if (out.isEmpty()) {
-                out.append(cursorLineBlank && style.blankBetween && !cursor.blankLineBefore() ? "\n" : "");
+            if (out.isEmpty() && cursorLineBlank) {
+                out.append(style.blankBetween && !cursor.blankLineBefore() ? "\n" : "");
             } else {
+                // After the speech the cursor ends (or its empty continuation): a new speech paragraph.
                 out.append(separator);
             }
             out.append(cueName(doc, speech, style)).append(style.punctuation).append(style.speechBelow ? "\n" : " ")
