@@ -2,19 +2,23 @@ package org.replique.server.model;
 
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.concurrent.atomic.AtomicReference;
 import org.replique.engine.model.EmbeddedModel;
 import org.replique.server.config.ServerSettings.ModelSettings;
 
 /**
  * Owns the model the server runs. Loads happen on a background thread with progress; until a
- * model is ready, {@link #current()} is empty and callers answer at once instead of waiting. A
- * failed load leaves the previous model serving. One load at a time; a newer request wins.
+ * model is ready, {@link #current()} is empty: automatic requests answer at once, explicit ones
+ * wait for {@link #ready}. A failed load leaves the previous model serving. One load at a time; a
+ * newer request wins.
  */
 @Singleton
 public final class ModelService implements AutoCloseable {
@@ -38,7 +42,12 @@ public final class ModelService implements AutoCloseable {
     });
     private final AtomicReference<LoadedModel> current = new AtomicReference<>();
     private final AtomicInteger generation = new AtomicInteger();
-    private volatile ModelStatus status = new ModelStatus(ModelStatus.LOADING, null, null, false, 0, null, 0, 0, null);
+    private volatile ModelStatus status = new ModelStatus(ModelStatus.LOADING, null, null, false, 0, null, 0, 0, null, null);
+    /** Completed by the next load that brings a model into service; failed by one that leaves none. */
+    private CompletableFuture<LoadedModel> next = new CompletableFuture<>();
+    private final List<IntConsumer> progressWatchers = new CopyOnWriteArrayList<>();
+    /** A load was requested and has not ended; guarded by this. */
+    private boolean loading;
     private volatile Listener listener = new Listener() {
         @Override
         public void statusChanged(ModelStatus s) {}
@@ -53,6 +62,33 @@ public final class ModelService implements AutoCloseable {
         return Optional.ofNullable(current.get());
     }
 
+    /**
+     * The model in service, once there is one: at once when it is ready, else when the load under
+     * way (or the first one, which comes when the client is initialized) ends; failed when that
+     * load leaves no model. {@code progress} receives the load's percentages meanwhile. For
+     * explicit requests, which wait for the model rather than answer empty.
+     */
+    public CompletableFuture<LoadedModel> ready(IntConsumer progress) {
+        CompletableFuture<LoadedModel> waiting;
+        synchronized (this) {
+            LoadedModel m = current.get();
+            if (m != null) return CompletableFuture.completedFuture(m);
+            if (ModelStatus.ERROR.equals(status.state()) && !loading) {
+                return CompletableFuture.failedFuture(new IllegalStateException(status.message()));
+            }
+            waiting = next;
+        }
+        progressWatchers.add(progress);
+        progress.accept(status.progress());
+        waiting.whenComplete((m, e) -> progressWatchers.remove(progress));
+        return waiting.copy();
+    }
+
+    /** The last suggestion's figures join the status (and its notification). */
+    public void suggested(SuggestionStats stats) {
+        setStatus(status.withSuggestion(stats));
+    }
+
     public ModelStatus status() {
         return status;
     }
@@ -64,7 +100,11 @@ public final class ModelService implements AutoCloseable {
 
     /** Starts loading; the returned future completes with the status once this load has ended. */
     public CompletableFuture<ModelStatus> load(ModelSettings settings) {
-        int myGeneration = generation.incrementAndGet();
+        int myGeneration;
+        synchronized (this) {
+            myGeneration = generation.incrementAndGet();
+            loading = true;
+        }
         return CompletableFuture.supplyAsync(() -> loadNow(settings, myGeneration), loader);
     }
 
@@ -76,7 +116,7 @@ public final class ModelService implements AutoCloseable {
         String shownPath = embedded ? "(embedded) " + EmbeddedModel.NAME : settings.path();
         LoadedModel previous = current.get();
         setStatus(new ModelStatus(ModelStatus.LOADING, null, shownPath, embedded, 0, settings.backend(),
-                settings.threads(), 0, null));
+                settings.threads(), 0, null, null));
         listener.loadStarted("Loading " + (embedded ? "the embedded demo model" : Path.of(settings.path()).getFileName()));
         try {
             int[] lastPercent = {-1};
@@ -87,9 +127,18 @@ public final class ModelService implements AutoCloseable {
                             lastPercent[0] = percent;
                             setStatus(withProgress(status, percent));
                             listener.loadProgress(percent);
+                            progressWatchers.forEach(w -> w.accept(percent));
                         }
                     });
-            LoadedModel replaced = current.getAndSet(loaded);
+            LoadedModel replaced;
+            CompletableFuture<LoadedModel> waiting;
+            synchronized (this) {
+                replaced = current.getAndSet(loaded);
+                waiting = next;
+                next = new CompletableFuture<>();
+                if (myGeneration == generation.get()) loading = false;
+            }
+            waiting.complete(loaded);
             if (replaced != null) replaced.close();
             ModelStatus ready = serving(loaded, embedded ? "using the embedded demo model replique-mini-fr; set"
                     + " replique.model.path to a Claire GGUF for real completions" : null);
@@ -104,9 +153,18 @@ public final class ModelService implements AutoCloseable {
             ModelStatus failed = previous != null && current.get() == previous
                     ? serving(previous, reason + " (still serving " + previous.model().name() + ")")
                     : new ModelStatus(ModelStatus.ERROR, null, shownPath, embedded, 0, settings.backend(),
-                            settings.threads(), 0, reason);
+                            settings.threads(), 0, reason, null);
             listener.loadFinished(failed, reason);
             setStatus(failed);
+            CompletableFuture<LoadedModel> waiting = null;
+            synchronized (this) {
+                if (myGeneration == generation.get()) loading = false;
+                if (current.get() == null && myGeneration == generation.get()) {
+                    waiting = next;
+                    next = new CompletableFuture<>();
+                }
+            }
+            if (waiting != null) waiting.completeExceptionally(new IllegalStateException(reason));
             return failed;
         }
     }
@@ -114,12 +172,12 @@ public final class ModelService implements AutoCloseable {
     /** The status of a model in service. */
     private static ModelStatus serving(LoadedModel m, String message) {
         return new ModelStatus(ModelStatus.READY, m.model().name(), m.path().toString(), m.embedded(),
-                m.model().fileSize(), m.backend().description(), m.backend().threads(), 100, message);
+                m.model().fileSize(), m.backend().description(), m.backend().threads(), 100, message, null);
     }
 
     private static ModelStatus withProgress(ModelStatus s, int percent) {
         return new ModelStatus(s.state(), s.model(), s.path(), s.embedded(), s.sizeBytes(), s.backend(), s.threads(),
-                percent, s.message());
+                percent, s.message(), s.lastSuggestion());
     }
 
     private void setStatus(ModelStatus s) {
@@ -135,6 +193,9 @@ public final class ModelService implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            next.completeExceptionally(new IllegalStateException("the server is stopping"));
+        }
         loader.shutdownNow();
         LoadedModel m = current.getAndSet(null);
         if (m != null) m.close();
