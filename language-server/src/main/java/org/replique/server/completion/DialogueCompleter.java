@@ -47,10 +47,22 @@ public final class DialogueCompleter {
      * @param finishAfterCut go on writing the speech after the cut (its first suggestion only; the
      *                       draft is handed over at the cut), instead of stopping there
      * @param supersede      replace the document's running request; else queue behind it (writing ahead)
+     * @param besides        suggestions already offered there, which the alternatives must differ from
      */
-    public record Plan(int alternatives, long budgetMillis, boolean finishAfterCut, boolean supersede) {
+    public record Plan(int alternatives, long budgetMillis, boolean finishAfterCut, boolean supersede,
+                       List<String> besides) {
         public Plan {
             if (alternatives < 1) throw new IllegalArgumentException("at least one alternative");
+            besides = List.copyOf(besides);
+        }
+
+        public Plan(int alternatives, long budgetMillis, boolean finishAfterCut, boolean supersede) {
+            this(alternatives, budgetMillis, finishAfterCut, supersede, List.of());
+        }
+
+        /** This plan, for alternatives that differ from {@code offered} too. */
+        public Plan besides(List<String> offered) {
+            return new Plan(alternatives, budgetMillis, finishAfterCut, supersede, offered);
         }
 
         /** Whole speeches: commands, the demo. */
@@ -172,7 +184,9 @@ public final class DialogueCompleter {
             }
             cut |= speech.cut();
             written.add(speech.text());
-            kept = SuggestionFilter.apply(written, doc.text(), line);
+            List<String> all = new ArrayList<>(plan.besides());
+            all.addAll(written);
+            kept = SuggestionFilter.apply(all, doc.text(), line).stream().filter(t -> !plan.besides().contains(t)).toList();
         }
         List<String> best = kept.size() > plan.alternatives() ? kept.subList(0, plan.alternatives()) : kept;
         return new Outcome(best, prompt.kind(), cost, cut, prompt.chunks(), speed, Source.MODEL);

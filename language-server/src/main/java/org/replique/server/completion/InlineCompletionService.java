@@ -107,6 +107,10 @@ public final class InlineCompletionService {
     private void serve(Request r) {
         String before = r.beforeCursor();
         switch (ahead.lookup(r.uri(), before)) {
+            case Ahead.Hit hit when !r.automatic() && r.settings().completion().candidates() > 1 ->
+                // An explicit request wants alternatives (VS Code asks so to cycle): what was written
+                // ahead comes first, and the model writes others that differ.
+                later(0, () -> write(r, hit.rest()), () -> r.answer().complete(List.of()));
             case Ahead.Hit hit -> {
                 // The next speech is reserved before the answer, so that accepting it finds it on its way.
                 Cancellation writing = new Cancellation();
@@ -124,13 +128,16 @@ public final class InlineCompletionService {
                     serve(r);
                 }
             }, () -> r.answer().complete(List.of())));
-            case Ahead.Miss miss -> later(r.automatic() ? r.settings().completion().debounceMs() : 0, () -> write(r),
+            case Ahead.Miss miss -> later(r.automatic() ? r.settings().completion().debounceMs() : 0, () -> write(r, null),
                     () -> r.answer().complete(List.of()));
         }
     }
 
-    /** Asks the model, on a request thread. */
-    private void write(Request r) {
+    /**
+     * Asks the model, on a request thread; {@code known}, when not null, is a suggestion already
+     * written ahead for the place, which comes first, and the model writes the other alternatives.
+     */
+    private void write(Request r, String known) {
         CompletableFuture<List<InlineCompletionItem>> answer = r.answer();
         if (answer.isDone() || !isLatest(r)) {
             answer.complete(List.of()); // superseded, cancelled or closed while waiting
@@ -140,11 +147,12 @@ public final class InlineCompletionService {
         Position at = r.cursor();
         Cancellation writing = new DialogueCompleter.Linked(Requests.cancelledWith(answer));
         Ahead.Segment segment = ahead.begin(r.uri(), r.beforeCursor(), r.doc().text().text(), writing);
-        int alternatives = r.automatic() ? s.completion().automaticCandidates() : s.completion().candidates();
+        int wanted = r.automatic() ? s.completion().automaticCandidates() : s.completion().candidates();
+        int alternatives = known == null ? wanted : Math.max(1, wanted - 1);
         // One automatic suggestion is shown at the budget and finished behind it; alternatives stop there.
         DialogueCompleter.Plan plan = new DialogueCompleter.Plan(alternatives, s.completion().timeBudgetMs(),
-                alternatives == 1, true);
-        String first = "";
+                alternatives == 1 && known == null, true).besides(known == null ? List.of() : List.of(known));
+        String first = known == null ? "" : known;
         long[] answered = {0};
         Cancellation aheadWriting = new Cancellation();
         Ahead.Segment next = null;
@@ -154,12 +162,19 @@ public final class InlineCompletionService {
                         segment.draft(draft);
                         if (answer.complete(List.of(item(draft, at)))) answered[0] = System.nanoTime();
                     }, writing);
-            first = o.suggestions().isEmpty() ? "" : o.suggestions().getFirst();
+            List<String> suggestions = o.suggestions();
+            if (known != null) {
+                List<String> all = new java.util.ArrayList<>(List.of(known));
+                all.addAll(suggestions);
+                suggestions = SuggestionFilter.apply(all, r.doc().text(), at.getLine());
+                suggestions = suggestions.subList(0, Math.min(wanted, suggestions.size()));
+            }
+            first = suggestions.isEmpty() ? "" : suggestions.getFirst();
             if (!first.isEmpty() && !writing.isCancelled() && speculates(r)) {
                 next = ahead.after(r.uri(), segment, aheadWriting);
             }
             segment.finish(first);
-            if (answer.complete(o.suggestions().stream().map(text -> item(text, at)).toList())) {
+            if (answer.complete(suggestions.stream().map(text -> item(text, at)).toList())) {
                 answered[0] = System.nanoTime();
             }
             if (answered[0] != 0) report(r, o, answered[0]);
@@ -169,7 +184,8 @@ public final class InlineCompletionService {
             context.client().log(MessageType.Error, "inline completion failed in " + r.uri() + ": " + e);
         } finally {
             segment.finish(first);
-            answer.complete(List.of()); // no-op when answered above
+            // No-op when answered above; what was written ahead, if the model could add nothing.
+            answer.complete(first.isEmpty() ? List.of() : List.of(item(first, at)));
         }
         if (next != null) {
             writeAhead(r, segment.done().join(), next, aheadWriting);

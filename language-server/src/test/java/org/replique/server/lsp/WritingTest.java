@@ -185,6 +185,22 @@ class WritingTest {
     }
 
     @Test
+    void askingForAlternativesWhereASuggestionIsShownKeepsItFirst() throws Exception {
+        try (ServerHarness h = ServerHarness.ready("{\"completion\": {\"debounceMs\": 0, \"candidates\": 3,"
+                + " \"timeBudgetMs\": 600000}, \"sampling\": {\"seed\": 4}}")) {
+            String uri = "file:///scripts/cycle.fountain";
+            h.client.open(uri, "fountain", SCENE);
+            String shown = automatic(h, uri, AFTER_CUE);
+            // Alt+] in VS Code: an explicit request at the same place, to cycle through alternatives.
+            List<InlineCompletionItem> items = h.client.inline(uri, AFTER_CUE.getLine(), AFTER_CUE.getCharacter(),
+                    InlineCompletionTriggerKind.Invoked);
+            assertThat(items).hasSize(3);
+            assertThat(items.getFirst().getInsertText().getLeft()).isEqualTo(shown);
+            assertThat(items.stream().map(i -> i.getInsertText().getLeft().strip()).distinct()).hasSize(3);
+        }
+    }
+
+    @Test
     void whileACueIsTypedInAPlayTheCueIsCompletedNotGluedToSpeech() throws Exception {
         try (ServerHarness h = ServerHarness.ready("{\"completion\": {\"debounceMs\": 0}}")) {
             String scene = "SCÈNE I. Sganarelle, Lemercier.\n\nSGANARELLE. Qui va là ?\n\nLEMERCIER. Un ami.\n\n"
