@@ -10,6 +10,11 @@ import org.replique.engine.tensor.WeightMatrix;
  * Multiplications that share an input go out as one job, saving a round of synchronization. With
  * one thread every multiplication is a single {@link Kernels#matmul(WeightMatrix, PreparedInput,
  * float[])} call, as without a pool.
+ *
+ * <p>Kernels compute a matrix's rows where they are stored; a matrix stored in another
+ * {@link org.replique.engine.tensor.RowOrder} (a Hugging Face checkpoint's Q and K) is multiplied
+ * into scratch and its results moved to their logical rows here, so the forward pass only ever
+ * sees logical order.
  */
 final class ParallelMatmul {
     /** Row ranges are multiples of this: whole panels of the tiled kernel, whole cache lines of output. */
@@ -34,15 +39,31 @@ final class ParallelMatmul {
 
     /** Several independent multiplications ({@code outs[i] = ws[i]·xs[i]}) in one job. */
     void multiply(WeightMatrix[] ws, PreparedInput[] xs, float[][] outs) {
-        if (pool.threads() == 1) {
-            for (int i = 0; i < ws.length; i++) kernels.matmul(ws[i], xs[i], outs[i]);
-            return;
+        float[][] stored = new float[ws.length][];
+        for (int i = 0; i < ws.length; i++) {
+            stored[i] = ws[i].order().isIdentity() ? outs[i] : new float[xs[i].rows() * ws[i].rows()];
         }
-        Ranges ranges = new Ranges(ws, xs[0].rows(), pool.threads());
-        pool.run(ranges.count(), (task, worker) -> {
-            int m = ranges.matrix(task);
-            kernels.matmul(ws[m], xs[m], outs[m], ranges.start(task), ranges.end(task));
-        });
+        if (pool.threads() == 1) {
+            for (int i = 0; i < ws.length; i++) kernels.matmul(ws[i], xs[i], stored[i]);
+        } else {
+            Ranges ranges = new Ranges(ws, xs[0].rows(), pool.threads());
+            pool.run(ranges.count(), (task, worker) -> {
+                int m = ranges.matrix(task);
+                kernels.matmul(ws[m], xs[m], stored[m], ranges.start(task), ranges.end(task));
+            });
+        }
+        for (int i = 0; i < ws.length; i++) {
+            if (stored[i] != outs[i]) toLogicalOrder(ws[i], stored[i], outs[i], xs[i].rows());
+        }
+    }
+
+    /** {@code out[t·rows + r] = stored[t·rows + storedRow(r)]} for every token {@code t}. */
+    static void toLogicalOrder(WeightMatrix w, float[] stored, float[] out, int tokens) {
+        int rows = w.rows();
+        for (int r = 0; r < rows; r++) {
+            int from = w.order().storedRow(r);
+            for (int t = 0; t < tokens; t++) out[t * rows + r] = stored[t * rows + from];
+        }
     }
 
     /**
@@ -51,6 +72,9 @@ final class ParallelMatmul {
      * {@code up} is scratch. The activation is {@link #swiglu}'s, element by element.
      */
     void gateUp(WeightMatrix wGate, PreparedInput xGate, WeightMatrix wUp, PreparedInput xUp, float[] gate, float[] up) {
+        if (!wGate.order().isIdentity() || !wUp.order().isIdentity()) {
+            throw new IllegalArgumentException("the feed-forward matrices must be stored in logical row order");
+        }
         int tokens = xGate.rows();
         int rows = wGate.rows();
         if (pool.threads() == 1) {

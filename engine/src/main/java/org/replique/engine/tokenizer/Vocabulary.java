@@ -49,6 +49,20 @@ public final class Vocabulary {
         }
     }
 
+    /**
+     * A vocabulary from its parts (a tokenizer file other than GGUF): pieces, merge scores and types
+     * by id; {@code bos}, {@code eos}, {@code unknown} are ids or −1 for none.
+     */
+    public static Vocabulary of(String[] pieces, float[] scores, TokenType[] types, int bos, int eos, int unknown,
+                                boolean addBos, boolean addSpacePrefix) {
+        if (scores.length != pieces.length || types.length != pieces.length) {
+            throw new IllegalArgumentException(pieces.length + " pieces, " + scores.length + " scores, "
+                    + types.length + " types");
+        }
+        return new Vocabulary(pieces.clone(), scores.clone(), types.clone(), validId(bos, pieces.length),
+                validId(eos, pieces.length), validId(unknown, pieces.length), addBos, addSpacePrefix);
+    }
+
     /** Reads the vocabulary of a SentencePiece ({@code tokenizer.ggml.model = llama}) GGUF. */
     public static Vocabulary from(GgufMetadata m, Path file) {
         String model = m.getString("tokenizer.ggml.model");

@@ -13,7 +13,6 @@ import org.replique.server.bench.ProcessMemory;
 import org.replique.server.bench.SyntheticPrompt;
 import org.replique.server.bench.ThroughputBench;
 import org.replique.engine.cpu.CpuBackend;
-import org.replique.engine.gguf.GgufTensorInfo;
 import org.replique.engine.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,7 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         long loadStart = System.nanoTime();
-        try (Model model = Model.load(modelOptions.modelPath(), modelOptions.slidingWindow);
+        try (Model model = Model.load(modelOptions.modelPath(), modelOptions.loadOptions());
              Backend backend = Backends.create(modelOptions.backend, model, modelOptions.backendOptions())) {
             double loadMs = (System.nanoTime() - loadStart) / 1e6;
             int bos = model.tokenizer().vocabulary().addBos() ? model.tokenizer().vocabulary().bos() : -1;
@@ -111,7 +110,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         String text = java.nio.file.Files.readString(document, java.nio.charset.StandardCharsets.UTF_8);
         PrintWriter out = spec.commandLine().getOut();
-        try (Model model = Model.load(modelOptions.modelPath(), modelOptions.slidingWindow);
+        try (Model model = Model.load(modelOptions.modelPath(), modelOptions.loadOptions());
              Backend backend = Backends.create(modelOptions.backend, model, modelOptions.backendOptions())) {
             int context = modelOptions.contextFor(model.config().contextLength());
             // Each keystroke's request generates one token unless -n says otherwise: what is measured
@@ -240,9 +239,10 @@ public final class BenchCommand implements Callable<Integer> {
     private JsonObject toJson(Model model, Backend backend, ThroughputBench.Result r, double loadMs, ProcessMemory memory) {
         JsonObject o = new JsonObject();
         o.addProperty("model", model.name());
-        o.addProperty("model_path", model.file().path().toString());
-        o.addProperty("model_size_bytes", model.file().fileSize());
-        o.addProperty("model_params", parameters(model));
+        o.addProperty("model_path", model.path().toString());
+        o.addProperty("model_size_bytes", model.fileSize());
+        o.addProperty("model_params", model.parameterCount());
+        o.addProperty("weights", model.weightsFormat().wireName() == null ? "as stored" : model.weightsFormat().wireName());
         o.addProperty("backend", backend.description());
         o.addProperty("threads", backend instanceof CpuBackend cpu ? cpu.threads() : modelOptions.threads);
         o.addProperty("kv_type", modelOptions.backendOptions().kvType().wireName());
@@ -266,7 +266,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void printTable(PrintWriter out, Model model, Backend backend, ThroughputBench.Result r, ProcessMemory memory) {
         out.printf(Locale.ROOT, "model    %s (%.2f GiB, %.2f B params)%n", model.name(),
-                model.file().fileSize() / (double) (1L << 30), parameters(model) / 1e9);
+                model.fileSize() / (double) (1L << 30), model.parameterCount() / 1e9);
         out.printf(Locale.ROOT, "backend  %s%n", backend.description());
         out.printf(Locale.ROOT, "pp%-5d  %8.2f tok/s   runs %s%n", r.promptTokens(), r.promptMedian(), list(r.promptRates()));
         out.printf(Locale.ROOT, "tg%-5d  %8.2f tok/s   runs %s%n", r.generatedTokens(), r.generationMedian(),
@@ -275,12 +275,6 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "memory   %.0f MiB anonymous, %.0f MiB of mapped file resident%n",
                     memory.residentAnonBytes() / 1048576.0, memory.residentFileBytes() / 1048576.0);
         }
-    }
-
-    private static long parameters(Model model) {
-        long n = 0;
-        for (GgufTensorInfo t : model.file().tensors().values()) n += t.elementCount();
-        return n;
     }
 
     private static JsonArray array(double[] values) {

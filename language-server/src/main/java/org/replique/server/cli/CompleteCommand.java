@@ -35,7 +35,7 @@ public final class CompleteCommand implements Callable<Integer> {
     int column;
 
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
-            description = "GGUF model, or OWNER/NAME of a pulled model (default: the embedded demo model)")
+            description = "GGUF file, Hugging Face folder, or OWNER/NAME of a pulled model (default: the embedded demo model)")
     Path model;
 
     @Option(names = "--candidates", defaultValue = "1", paramLabel = "N", description = "suggestions (default: ${DEFAULT-VALUE})")

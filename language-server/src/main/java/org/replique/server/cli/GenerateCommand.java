@@ -110,7 +110,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 : new SamplingParams(temperature, topK, topP, minP, repeatPenalty, repeatWindow, actualSeed);
         GenerationRequest request = new GenerationRequest(sampling, maxTokens, !greedy || stopAtEos, stops, candidates);
 
-        try (Model model = Model.load(modelOptions.modelPath(), modelOptions.slidingWindow);
+        try (Model model = Model.load(modelOptions.modelPath(), modelOptions.loadOptions());
              Backend backend = Backends.create(modelOptions.backend, model, modelOptions.backendOptions());
              InferenceState state = backend.newState(modelOptions.contextFor(model.config().contextLength()))) {
             int[] tokens = prompt != null && prompt.ids != null ? prompt.ids

@@ -5,11 +5,14 @@ import org.replique.engine.backend.BackendOptions;
 import org.replique.engine.backend.KvType;
 import org.replique.server.hub.ModelReference;
 import org.replique.engine.model.EmbeddedModel;
+import org.replique.engine.model.LoadOptions;
+import org.replique.engine.model.WeightsFormat;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs a model shares. */
 public final class ModelOptions {
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "GGUF model file, or OWNER/NAME of a pulled model (default: the embedded demo model)")
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "GGUF file, Hugging Face model folder, or"
+            + " OWNER/NAME of a pulled model (default: the embedded demo model)")
     Path model;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "compute threads (default: one per physical core)")
@@ -33,8 +36,19 @@ public final class ModelOptions {
             description = "attention window in positions (default: from the model file; 0 = none)")
     int slidingWindow;
 
+    @Option(names = "--weights", paramLabel = "TYPE",
+            description = "quantize float weights at load: q8_0 or q4_0 (default: as stored in the model)")
+    String weights;
+
     public Path modelPath() {
         return model != null ? ModelReference.resolve(model.toString()) : EmbeddedModel.path();
+    }
+
+    /** The window override and the weights' form; a progress bar on the terminal while weights are quantized. */
+    public LoadOptions loadOptions() {
+        WeightsFormat format = WeightsFormat.parse(weights);
+        LoadOptions options = new LoadOptions(slidingWindow, format, null);
+        return format == WeightsFormat.AS_STORED ? options : options.withProgress(LoadProgressBar.onStandardError());
     }
 
     public BackendOptions backendOptions() {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "tokenize", mixinStandardHelpOptions = true, description = "Print the token ids of a text.")
 public final class TokenizeCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "GGUF file (default: the embedded demo model)")
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "GGUF file or Hugging Face folder (default: the embedded demo model)")
     Path model;
 
     @Option(names = "--text", paramLabel = "TEXT", required = true, description = "the text to tokenize")

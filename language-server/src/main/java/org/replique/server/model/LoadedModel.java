@@ -6,8 +6,10 @@ import org.replique.engine.backend.BackendOptions;
 import org.replique.engine.backend.Backends;
 import org.replique.server.hub.ModelReference;
 import org.replique.engine.model.EmbeddedModel;
+import org.replique.engine.model.LoadOptions;
 import org.replique.engine.model.LoadProgress;
 import org.replique.engine.model.Model;
+import org.replique.engine.model.WeightsFormat;
 import org.replique.engine.session.SessionManager;
 
 /**
@@ -23,9 +25,15 @@ public record LoadedModel(Model model, Backend backend, SessionManager sessions,
      * an empty set of sessions holding up to {@code contextLength} tokens each.
      */
     public static LoadedModel open(String path, String backend, int threads, int contextLength, LoadProgress progress) {
+        return open(path, backend, threads, contextLength, WeightsFormat.AS_STORED, progress);
+    }
+
+    /** Like {@link #open(String, String, int, int, LoadProgress)}, with float weights quantized at load when asked. */
+    public static LoadedModel open(String path, String backend, int threads, int contextLength, WeightsFormat weights,
+                                   LoadProgress progress) {
         boolean embedded = path == null;
         Path file = embedded ? EmbeddedModel.path() : ModelReference.resolve(path).toAbsolutePath();
-        Model model = Model.load(file, -1, progress);
+        Model model = Model.load(file, new LoadOptions(-1, weights, progress));
         try {
             Backend b = Backends.create(backend, model, new BackendOptions(threads, "auto"));
             int context = Math.min(contextLength, model.config().contextLength());

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.concurrent.atomic.AtomicReference;
 import org.replique.engine.model.EmbeddedModel;
+import org.replique.engine.model.WeightsFormat;
 import org.replique.server.config.ServerSettings.ModelSettings;
 
 /**
@@ -121,7 +122,7 @@ public final class ModelService implements AutoCloseable {
         try {
             int[] lastPercent = {-1};
             LoadedModel loaded = LoadedModel.open(settings.path(), settings.backend(), settings.threads(),
-                    settings.contextLength(), (done, total) -> {
+                    settings.contextLength(), WeightsFormat.parse(settings.weights()), (done, total) -> {
                         int percent = total == 0 ? 100 : (int) (100 * done / total);
                         if (percent != lastPercent[0]) {
                             lastPercent[0] = percent;
@@ -141,7 +142,7 @@ public final class ModelService implements AutoCloseable {
             waiting.complete(loaded);
             if (replaced != null) replaced.close();
             ModelStatus ready = serving(loaded, embedded ? "using the embedded demo model replique-mini-fr; set"
-                    + " replique.model.path to a Claire GGUF for real completions" : null);
+                    + " replique.model.path to a Claire GGUF file or Hugging Face folder for real completions" : null);
             // The summary and the end of progress go out before the status: a client that waits for
             // "ready" has then seen them.
             listener.loadFinished(ready, null);

@@ -49,6 +49,29 @@ class CliTest {
         assertThat(top.get(1).getAsJsonObject().get("logit_rel").getAsDouble()).isCloseTo(-3.5181, org.assertj.core.data.Offset.offset(1e-3));
     }
 
+    /** {@code -m FOLDER} takes a Hugging Face folder; {@code --weights} quantizes it at load. */
+    @Test
+    void aHuggingFaceFolderIsAModelAndWeightsQuantizesIt(@TempDir Path dir) throws Exception {
+        Path folder = dir.resolve("stories260K");
+        org.replique.fixtures.hf.HfFolderExporter.export(Fixtures.file("models/stories260K-f32.gguf"), folder,
+                new org.replique.fixtures.hf.HfFolderExporter.Options("F32", 1,
+                        Fixtures.file("models/stories260K.tokenizer.model"), false));
+        LlamaCppReference ref = LlamaCppReference.load(Fixtures.file("reference/stories260K-f32.once.n64.kvf32.llamacpp.json"));
+        Run plain = run("generate", "-m", folder.toString(), "-p", "Once upon a time", "-n", "64", "--greedy", "--json");
+        assertThat(plain.exit).isZero();
+        assertThat(plain.json().getAsJsonArray("tokens").asList().stream().mapToInt(e -> e.getAsInt()).toArray())
+                .containsExactly(ref.generatedTokens());
+
+        Run bench = run("bench", "-m", folder.toString(), "--weights", "q8_0", "-p", "4", "-n", "2", "-r", "1", "--json");
+        assertThat(bench.exit).isZero();
+        assertThat(bench.json().get("weights").getAsString()).isEqualTo("q8_0");
+        assertThat(bench.json().get("model").getAsString()).isEqualTo("stories260K");
+
+        Run wrong = run("generate", "-m", folder.toString(), "--weights", "q3", "-p", "x", "-n", "1");
+        assertThat(wrong.exit).isNotZero();
+        assertThat(wrong.err).contains("q8_0 or q4_0");
+    }
+
     @Test
     void generateWithoutAModelUsesTheEmbeddedFrenchModelAndStreamsText() {
         Run r = run("generate", "-p", "- Où courez-vous si tard, mon ami ?\n-", "-n", "12", "--seed", "5");
