@@ -44,6 +44,6 @@ describe('settings sent to the server', () => {
     for (const section of ['model', 'sampling', 'completion', 'prompt']) {
       assert.ok(SERVER_KEYS.some((key) => key.startsWith(`${section}.`)), section);
     }
-    assert.equal(SERVER_KEYS.length, 24);
+    assert.equal(SERVER_KEYS.length, 25);
   });
 });

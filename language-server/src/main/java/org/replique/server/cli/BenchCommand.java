@@ -166,7 +166,8 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String path = modelOptions.model == null ? null : modelOptions.model.toString();
         var settings = new org.replique.server.config.ServerSettings.ModelSettings(path, modelOptions.backend,
-                modelOptions.threads, modelOptions.context > 0 ? modelOptions.context : 4096);
+                modelOptions.threads, modelOptions.context > 0 ? modelOptions.context : 4096,
+                modelOptions.weights == null ? "" : modelOptions.weights);
         int maxTokens = spec.commandLine().getParseResult().hasMatchedOption("--n-gen") ? Math.max(1, generatedTokens)
                 : org.replique.server.config.ServerSettings.defaults().completion().maxTokens();
         AcceptBench bench = new AcceptBench(settings, maxTokens, 17);
