@@ -59,7 +59,10 @@ public final class DocumentStore {
 
     /** A command starts ({@code true}) or stops writing dialogue into the document. */
     public void generating(String uri, boolean running) {
-        generating.merge(uri, running ? 1 : -1, (a, b) -> a + b == 0 ? null : a + b);
+        generating.compute(uri, (u, count) -> {
+            int next = (count == null ? 0 : count) + (running ? 1 : -1);
+            return next <= 0 ? null : next;
+        });
     }
 
     /** Whether a command is writing dialogue into the document (suggestions then wait their turn). */
