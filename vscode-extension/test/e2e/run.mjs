@@ -17,7 +17,8 @@
 //
 // Then: Réplique: Generate Dialogue from the command palette, and one Undo that removes all of
 // it; Toggle Automatic Suggestions (written as a [fountain] setting); Alt+\ (Réplique: Suggest
-// Now) still brings a suggestion; Show Status; the Réplique log has no error line.
+// Now) still brings a suggestion; Show Status; the Réplique log has no error line, and the
+// Réplique Trace output has the protocol's messages (replique.trace.server).
 import { spawn, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -181,6 +182,8 @@ async function main() {
         'editor.suggestOnTriggerCharacters': false,
         'editor.wordBasedSuggestions': 'off',
         'editor.inlineSuggest.enabled': true,
+        // The protocol's messages in the Réplique Trace output, as the setting's name says.
+        'replique.trace.server': 'messages',
       },
       null,
       2,
@@ -440,9 +443,12 @@ async function main() {
     await page.screenshot({ path: path.join(results, 'status.png') });
     await page.keyboard.press('Escape');
 
-    step('the Réplique log: no error line');
+    step('the Réplique log: no error line; the Réplique Trace output: the protocol');
     const errors = outputLogLines(userDir, 'Réplique').filter((line) => /\[error\]/.test(line));
     if (errors.length > 0) fail(`The Réplique log shows errors:\n${errors.join('\n')}`);
+    const traced = outputLogLines(userDir, 'Réplique Trace').filter((line) => /textDocument\/inlineCompletion/.test(line));
+    if (traced.length === 0) fail('replique.trace.server is "messages" but the Réplique Trace output has no inline completion request');
+    console.log(`  ${traced.length} trace lines about textDocument/inlineCompletion`);
     passed = true;
   } finally {
     step('stop');
