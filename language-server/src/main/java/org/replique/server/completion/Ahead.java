@@ -29,16 +29,20 @@ final class Ahead {
     /** One speech written ahead, final once the model has finished it. */
     static final class Segment {
         private final CompletableFuture<String> done = new CompletableFuture<>();
+        /** Completed by the first draft, or by the end when there was none. */
+        private final CompletableFuture<String> drafted = new CompletableFuture<>();
         private volatile String draft = "";
 
-        /** The text shown before the model has finished (the speech's start). */
+        /** The text that may be shown before the model has finished (the speech's start, at the time budget). */
         void draft(String text) {
             draft = text;
+            drafted.complete(text);
         }
 
-        /** The model has finished: the whole text, or what was shown when the rest does not extend it. */
+        /** The model has finished: the whole text, or the draft when the rest does not extend it. */
         void finish(String text) {
             done.complete(text.startsWith(draft) ? text : draft);
+            drafted.complete(draft);
         }
 
         String draftText() {
@@ -62,7 +66,7 @@ final class Ahead {
      */
     record Hit(String rest, int segment, boolean last) implements Lookup {}
 
-    /** The text fits a speech still being written: ask again once it is. */
+    /** The text fits a speech still being written: ask again once it is (or once it has a draft). */
     record Wait(CompletableFuture<String> until) implements Lookup {}
 
     /** A request's text and what was written after it. */
@@ -134,8 +138,16 @@ final class Ahead {
         return next;
     }
 
-    /** The next suggestion for a request whose cursor ends {@code before}. */
+    /** The next suggestion for a request whose cursor ends {@code before}, whole speeches only. */
     synchronized Lookup lookup(String uri, CharSequence before) {
+        return lookup(uri, before, false);
+    }
+
+    /**
+     * The next suggestion for a request whose cursor ends {@code before}; with {@code drafts}, the
+     * draft of a speech still being written serves too (a request that has waited its time budget).
+     */
+    synchronized Lookup lookup(String uri, CharSequence before, boolean drafts) {
         Entry e = entries.get(uri);
         if (e == null) return new Miss();
         if (before.length() < e.length || !Arrays.equals(digest(before, e.length), e.digest)) {
@@ -148,9 +160,14 @@ final class Ahead {
             Segment s = e.segments.get(i);
             String rel = typed.substring(offset);
             if (!s.done.isDone()) {
-                if (agree(rel, s.draft)) return new Wait(s.done);
-                forget(uri);
-                return new Miss();
+                String draft = s.draft;
+                if (!agree(rel, draft)) {
+                    forget(uri);
+                    return new Miss();
+                }
+                if (drafts && draft.length() > rel.length()) return new Hit(draft.substring(rel.length()), i, false);
+                // Until its first draft, a draft may serve; after it, only more text.
+                return new Wait(s.drafted.isDone() ? s.done : s.drafted);
             }
             String text = s.done.join();
             if (rel.length() < text.length() && text.startsWith(rel)) {

@@ -70,9 +70,12 @@ public final class DialogueCompleter {
             return new Plan(alternatives, 0, true, true);
         }
 
-        /** One speech written ahead, as if the suggestion shown were accepted: whole, behind the document's requests. */
-        public static Plan ahead() {
-            return new Plan(1, 0, true, false);
+        /**
+         * One speech written ahead, as if the suggestion shown were accepted: behind the document's
+         * requests, drafted at the time budget and finished.
+         */
+        public static Plan ahead(long budgetMillis) {
+            return new Plan(1, budgetMillis, true, false);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.lsp4j.InlineCompletionItem;
 import org.eclipse.lsp4j.InlineCompletionTriggerKind;
@@ -106,7 +107,10 @@ public final class InlineCompletionService {
     /** Answers from what was written ahead, waits for what is being written, or asks the model. */
     private void serve(Request r) {
         String before = r.beforeCursor();
-        switch (ahead.lookup(r.uri(), before)) {
+        // A speech still being written ahead is waited for, up to the time budget; then its draft serves.
+        long budgetNanos = r.settings().completion().timeBudgetMs() * 1_000_000L;
+        long waited = System.nanoTime() - r.received();
+        switch (ahead.lookup(r.uri(), before, waited >= budgetNanos)) {
             case Ahead.Hit hit when !r.automatic() && r.settings().completion().candidates() > 1 ->
                 // An explicit request wants alternatives (VS Code asks so to cycle): what was written
                 // ahead comes first, and the model writes others that differ.
@@ -121,13 +125,24 @@ public final class InlineCompletionService {
                         DialogueCompleter.Source.AHEAD), System.nanoTime());
                 if (next != null) writeAhead(r, hit.rest(), next, writing);
             }
-            case Ahead.Wait wait -> wait.until().whenComplete((text, e) -> later(0, () -> {
-                if (r.answer().isDone() || !isLatest(r)) {
-                    r.answer().complete(List.of()); // superseded, cancelled or closed while waiting
-                } else {
-                    serve(r);
+            case Ahead.Wait wait -> {
+                CompletableFuture<?> wake = wait.until();
+                if (waited < budgetNanos) {
+                    CompletableFuture<Void> budget = new CompletableFuture<>();
+                    later((int) Math.max(1, (budgetNanos - waited) / 1_000_000), () -> budget.complete(null), () -> {});
+                    wake = CompletableFuture.anyOf(wake, budget);
                 }
-            }, () -> r.answer().complete(List.of())));
+                AtomicBoolean once = new AtomicBoolean();
+                wake.whenComplete((text, e) -> {
+                    if (once.compareAndSet(false, true)) later(0, () -> {
+                        if (r.answer().isDone() || !isLatest(r)) {
+                            r.answer().complete(List.of()); // superseded, cancelled or closed while waiting
+                        } else {
+                            serve(r);
+                        }
+                    }, () -> r.answer().complete(List.of()));
+                });
+            }
             case Ahead.Miss miss -> later(r.automatic() ? r.settings().completion().debounceMs() : 0, () -> write(r, null),
                     () -> r.answer().complete(List.of()));
         }
@@ -217,9 +232,10 @@ public final class InlineCompletionService {
                 TextDocument accepted = new TextDocument(r.uri(), r.doc().text().languageId(), r.doc().text().version(),
                         document.substring(0, r.offset()) + shown + document.substring(r.offset()));
                 Position at = accepted.position(r.offset() + shown.length());
+                // Its draft, at the time budget, serves a writer who accepts before it is finished.
                 DialogueCompleter.Outcome o = DialogueCompleter.complete(r.model(), ParsedDocument.of(accepted),
                         at.getLine(), at.getCharacter(), r.settings(), ring.sourceFor(r.uri()),
-                        DialogueCompleter.Plan.ahead(), null, writing);
+                        DialogueCompleter.Plan.ahead(r.settings().completion().timeBudgetMs()), next::draft, writing);
                 text = o.suggestions().isEmpty() ? "" : o.suggestions().getFirst();
             } catch (CancellationException e) {
                 // the writer went another way

@@ -2,6 +2,7 @@ package org.replique.server.completion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.replique.engine.backend.Cancellation;
 
@@ -80,6 +81,23 @@ class AheadTest {
         assertThat(at("Je rev")).isEqualTo(hit("iens. Demain, peut-être.", 0, true));
         // The whole draft accepted: the rest of the speech.
         assertThat(at("Je reviens.")).isEqualTo(hit(" Demain, peut-être.", 0, true));
+    }
+
+    @Test
+    void aRequestThatHasWaitedItsBudgetGetsTheDraftOfASpeechStillBeingWritten() {
+        Ahead.Segment s = ahead.begin("u", before, document, new Cancellation());
+        Ahead.Lookup early = ahead.lookup("u", before + "Je", true);
+        // No draft yet: wait for one.
+        assertThat(early).isInstanceOf(Ahead.Wait.class);
+        CompletableFuture<String> until = ((Ahead.Wait) early).until();
+        assertThat(until).isNotDone();
+        s.draft("Je reviens.");
+        assertThat(until).isDone();
+        assertThat(ahead.lookup("u", before + "Je", true)).isEqualTo(hit(" reviens.", 0, false));
+        // Without the budget spent, the whole speech is waited for.
+        assertThat(ahead.lookup("u", before + "Je", false)).isInstanceOf(Ahead.Wait.class);
+        s.finish("Je reviens. Demain.");
+        assertThat(ahead.lookup("u", before + "Je", true)).isEqualTo(hit(" reviens. Demain.", 0, true));
     }
 
     @Test

@@ -64,11 +64,13 @@ class InlineCompletionConcurrencyTest {
     private final InlineCompletionService service;
 
     InlineCompletionConcurrencyTest() {
-        // A fixed seed, a time budget a busy test machine cannot run out of, and no writing ahead:
-        // the request threads run only what a test hands over.
+        // A fixed seed, a time budget a busy test machine cannot run out of, no writing ahead (the
+        // request threads run only what a test hands over) and one suggestion per request (an
+        // explicit request for alternatives asks the model even where one was written ahead).
         SettingsHolder settings = new SettingsHolder();
         settings.set(SettingsParser.parse(JsonParser.parseString(
-                "{\"sampling\": {\"seed\": 11}, \"completion\": {\"timeBudgetMs\": 600000, \"speculate\": false}}"),
+                "{\"sampling\": {\"seed\": 11}, \"completion\": {\"timeBudgetMs\": 600000, \"speculate\": false,"
+                        + " \"candidates\": 1}}"),
                 ServerSettings.defaults()).settings());
         service = new InlineCompletionService(new ServerContext(documents, models, settings, new ClientChannel(), workers),
                 timer, new ContextRing(documents, settings));
