@@ -27,10 +27,13 @@ export const SERVER_KEYS: readonly string[] = [
   'completion.candidates',
   'completion.automaticCandidates',
   'completion.fallbackItem',
+  'completion.speculate',
   'prompt.speakerStyle',
   'prompt.characterVoice',
   'prompt.contextBudget',
   'prompt.directions',
+  'prompt.ringTokens',
+  'prompt.ringFiles',
 ];
 
 export type SettingsObject = { [key: string]: unknown };

@@ -3,6 +3,8 @@ package org.replique.server.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.replique.engine.backend.Backend;
@@ -71,6 +73,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--api-key-env", paramLabel = "VAR", description = "with --http: the environment variable holding the server's API key")
     String apiKeyEnv;
+    @Option(names = "--accept", description = "with --doc: the first suggestion at the document's end, then the next one "
+            + "after reading it for --read-ms and accepting it, with and without writing ahead, cold and warm (-r trials "
+            + "each; with -n: the most tokens of a suggestion, default the server's)")
+    boolean accept;
+
+    @Option(names = "--read-ms", paramLabel = "MS", defaultValue = "2000",
+            description = "with --accept: how long the writer reads a suggestion before accepting it (default: ${DEFAULT-VALUE})")
+    long readMs;
 
     @Spec
     CommandSpec spec;
@@ -82,6 +92,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (typing) {
             return typing();
+        }
+        if (accept) {
+            return accept();
         }
         if (promptTokens < 1 || generatedTokens < 2 || repetitions < 1 || warmups < 0) {
             throw new IllegalArgumentException("need -p ≥ 1, -n ≥ 2, -r ≥ 1 and --warmup ≥ 0");
@@ -223,6 +236,87 @@ public final class BenchCommand implements Callable<Integer> {
                         report.evaluatedTokensMedian(), report.evaluatedTokensMax());
             }
             out.flush();
+        }
+        return 0;
+    }
+
+    /** {@code --accept}: the latency to the first suggestion and to the next one after an accept. */
+    private int accept() throws Exception {
+        if (document == null) {
+            throw new IllegalArgumentException("--accept needs --doc FILE (a screenplay, a play or a transcript)");
+        }
+        if (repetitions < 1 || readMs < 0) throw new IllegalArgumentException("need -r ≥ 1 and --read-ms ≥ 0");
+        String text = java.nio.file.Files.readString(document, java.nio.charset.StandardCharsets.UTF_8);
+        PrintWriter out = spec.commandLine().getOut();
+        String path = modelOptions.model == null ? null : modelOptions.model.toString();
+        var settings = new org.replique.server.config.ServerSettings.ModelSettings(path, modelOptions.backend,
+                modelOptions.threads, modelOptions.context > 0 ? modelOptions.context : 4096,
+                modelOptions.weights == null ? "" : modelOptions.weights, "", "", "");
+        int maxTokens = spec.commandLine().getParseResult().hasMatchedOption("--n-gen") ? Math.max(1, generatedTokens)
+                : org.replique.server.config.ServerSettings.defaults().completion().maxTokens();
+        AcceptBench bench = new AcceptBench(settings, maxTokens, 17);
+        try {
+            // One untimed trial first, for the JIT.
+            for (int w = 0; w < warmups; w++) bench.run(document.getFileName().toString(), text, false, true, 0);
+            List<AcceptBench.Trial> trials = new ArrayList<>();
+            for (boolean warm : new boolean[] {false, true}) {
+                for (boolean ahead : new boolean[] {true, false}) {
+                    for (int r = 0; r < repetitions; r++) {
+                        trials.add(bench.run(document.getFileName().toString(), text, ahead, warm, readMs));
+                    }
+                }
+            }
+            var model = bench.model();
+            if (json) {
+                JsonObject o = new JsonObject();
+                o.addProperty("model", model.description().name());
+                o.addProperty("backend", model.description().backend());
+                o.addProperty("document", document.getFileName().toString());
+                o.addProperty("read_ms", readMs);
+                JsonArray runs = new JsonArray();
+                for (AcceptBench.Trial t : trials) {
+                    JsonObject r = new JsonObject();
+                    r.addProperty("warm", t.warm());
+                    r.addProperty("ahead", t.ahead());
+                    r.addProperty("first_ms", t.firstMs());
+                    r.addProperty("first_cut", t.firstCut());
+                    r.addProperty("whole_ms", t.wholeMs());
+                    r.addProperty("next_ms", t.nextMs());
+                    r.addProperty("next_source", t.nextSource());
+                    runs.add(r);
+                }
+                o.add("trials", runs);
+                out.println(Json.GSON.toJson(o));
+            } else {
+                out.printf(Locale.ROOT, "model    %s%nbackend  %s%ndocument %s, reading %d ms before each accept, %d trial(s) each"
+                        + " (medians)%nfirst: the first suggestion (maybe cut at the time budget); whole: asked again after reading;"
+                        + " next: after accepting the whole%n",
+                        model.description().name(), model.description().backend(), document.getFileName(), readMs, repetitions);
+                out.printf(Locale.ROOT, "%-18s %11s %11s %24s  %s%n", "", "first (ms)", "whole (ms)", "next after accept (ms)",
+                        "next from");
+                for (boolean warm : new boolean[] {false, true}) {
+                    for (boolean ahead : new boolean[] {true, false}) {
+                        List<Double> first = new ArrayList<>();
+                        List<Double> whole = new ArrayList<>();
+                        List<Double> next = new ArrayList<>();
+                        List<String> sources = new ArrayList<>();
+                        for (AcceptBench.Trial t : trials) {
+                            if (t.warm() == warm && t.ahead() == ahead) {
+                                first.add(t.firstMs());
+                                whole.add(t.wholeMs());
+                                next.add(t.nextMs());
+                                sources.add(t.nextSource());
+                            }
+                        }
+                        out.printf(Locale.ROOT, "%-18s %11.0f %11.0f %24.0f  %s%n", (warm ? "warm" : "cold") + ", ahead " + (ahead ? "on" : "off"),
+                                AcceptBench.median(first), AcceptBench.median(whole), AcceptBench.median(next),
+                                String.join(" ", sources));
+                    }
+                }
+            }
+            out.flush();
+        } finally {
+            bench.close();
         }
         return 0;
     }

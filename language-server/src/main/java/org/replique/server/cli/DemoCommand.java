@@ -63,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println("── " + sample.title() + " " + "─".repeat(Math.max(0, 60 - sample.title().length())));
                 long t0 = System.nanoTime();
                 DialogueCompleter.Outcome o = DialogueCompleter.complete(m, doc, at.getLine(), at.getCharacter(), s,
-                        candidates, 60_000, Cancellation.NONE);
+                        candidates, Cancellation.NONE);
                 double ms = (System.nanoTime() - t0) / 1e6;
                 String before = text.substring(0, td.offset(at));
                 out.print(tail(before, 12));

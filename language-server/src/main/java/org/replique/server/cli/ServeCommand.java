@@ -75,6 +75,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // One line per log record, its level first, so that an editor can show warnings as warnings.
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
         if (http) {
             return serveHttp();
         }

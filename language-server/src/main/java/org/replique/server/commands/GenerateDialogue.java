@@ -6,6 +6,7 @@ import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.replique.dialogue.claire.LabelStyle;
+import org.replique.dialogue.prompt.ChunkSource;
 import org.replique.dialogue.prompt.ContinuationKind;
 import org.replique.dialogue.prompt.Prompt;
 import org.replique.dialogue.render.RenderOptions;
@@ -39,8 +40,8 @@ public final class GenerateDialogue {
     private GenerateDialogue() {}
 
     public static Result run(LoadedModel m, ParsedDocument doc, int line, int column, int turns, List<String> speakers,
-                             ServerSettings s, IntConsumer progress, Cancellation cancel) {
-        DialogueCompleter.PreparedPrompt prepared = DialogueCompleter.prepare(m, doc, line, column, s);
+                             ServerSettings s, ChunkSource ring, IntConsumer progress, Cancellation cancel) {
+        DialogueCompleter.PreparedPrompt prepared = DialogueCompleter.prepare(m, doc, line, column, s, ring);
         if (!prepared.asksForDialogue()) {
             throw new IllegalArgumentException("no dialogue belongs at line " + (line + 1) + " (a heading, a title page or action)");
         }

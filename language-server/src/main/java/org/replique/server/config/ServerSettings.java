@@ -36,18 +36,29 @@ public record ServerSettings(ModelSettings model, SamplingSettings sampling, Com
     /** @param seed null for a fresh random seed per request */
     public record SamplingSettings(float temperature, int topK, float topP, float minP, float repeatPenalty, Long seed) {}
 
+    /**
+     * @param timeBudgetMs milliseconds of generation after which an inline suggestion is shown, cut
+     *                     after a sentence or a word, while the model finishes the speech
+     * @param speculate    write the next speech while a suggestion is shown, as if it were accepted
+     */
     public record CompletionSettings(int maxTokens, boolean autoTrigger, int debounceMs, int timeBudgetMs,
-                                     int candidates, int automaticCandidates, boolean fallbackItem) {}
+                                     int candidates, int automaticCandidates, boolean fallbackItem, boolean speculate) {}
 
-    /** @param speakerStyle names, intervenant or dash; @param directions drop or keep */
-    public record PromptSettings(String speakerStyle, boolean characterVoice, int contextBudget, String directions) {}
+    /**
+     * @param speakerStyle names, intervenant or dash
+     * @param directions   drop or keep
+     * @param ringTokens   the most prompt tokens for chunks of the project's other files (0: none)
+     * @param ringFiles    how many of the project's other files (open or recently edited) they come from
+     */
+    public record PromptSettings(String speakerStyle, boolean characterVoice, int contextBudget, String directions,
+                                 int ringTokens, int ringFiles) {}
 
     public static ServerSettings defaults() {
         return new ServerSettings(
                 new ModelSettings(null, "cpu", 0, 4096, "", null, null, null),
                 new SamplingSettings(1.0f, 10, 1.0f, 0.0f, 1.0f, null),
-                new CompletionSettings(64, true, 150, 3000, 3, 1, true),
-                new PromptSettings("names", false, 2048, "drop"));
+                new CompletionSettings(64, true, 150, 1000, 3, 1, true, true),
+                new PromptSettings("names", false, 2048, "drop", 512, 8));
     }
 
     /** These settings with a fixed sampling seed (null: a fresh one per request). */

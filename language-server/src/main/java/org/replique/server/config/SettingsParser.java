@@ -171,10 +171,11 @@ public final class SettingsParser {
                 integer(o, "maxTokens", "completion.maxTokens", b.maxTokens(), 1, 1000),
                 bool(o, "autoTrigger", "completion.autoTrigger", b.autoTrigger()),
                 integer(o, "debounceMs", "completion.debounceMs", b.debounceMs(), 0, 10_000),
-                integer(o, "timeBudgetMs", "completion.timeBudgetMs", b.timeBudgetMs(), 50, 600_000),
+                integer(o, "timeBudgetMs", "completion.timeBudgetMs", b.timeBudgetMs(), 1, 600_000),
                 integer(o, "candidates", "completion.candidates", b.candidates(), 1, 10),
                 integer(o, "automaticCandidates", "completion.automaticCandidates", b.automaticCandidates(), 1, 10),
-                bool(o, "fallbackItem", "completion.fallbackItem", b.fallbackItem()));
+                bool(o, "fallbackItem", "completion.fallbackItem", b.fallbackItem()),
+                bool(o, "speculate", "completion.speculate", b.speculate()));
     }
 
     private PromptSettings prompt(JsonObject o, PromptSettings b) {
@@ -182,7 +183,9 @@ public final class SettingsParser {
                 string(o, "speakerStyle", "prompt.speakerStyle", b.speakerStyle(), Set.of("names", "intervenant", "dash")),
                 bool(o, "characterVoice", "prompt.characterVoice", b.characterVoice()),
                 integer(o, "contextBudget", "prompt.contextBudget", b.contextBudget(), 64, 131072),
-                string(o, "directions", "prompt.directions", b.directions(), Set.of("drop", "keep")));
+                string(o, "directions", "prompt.directions", b.directions(), Set.of("drop", "keep")),
+                integer(o, "ringTokens", "prompt.ringTokens", b.ringTokens(), 0, 131072),
+                integer(o, "ringFiles", "prompt.ringFiles", b.ringFiles(), 0, 64));
     }
 
     private static boolean isNumber(JsonElement e) {

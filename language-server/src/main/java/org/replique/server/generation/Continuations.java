@@ -24,6 +24,14 @@ public interface Continuations extends AutoCloseable {
                         Cancellation cancel);
 
     /**
+     * Generates after {@code prompt} in session {@code key} behind that session's earlier requests,
+     * cancelling none of them: text written ahead of the writer while the suggestion on screen may
+     * still be being written. A later {@link #supersede} on the session cancels it like the others.
+     */
+    Continued complete(String key, PromptInput prompt, GenerationRequest request, TokenListener listener,
+                       Cancellation cancel);
+
+    /**
      * Prepares session {@code key} for {@code prompt} without generating, so that the next request
      * on it is fast; throws {@link CancellationException} when a request for the session comes first.
      */

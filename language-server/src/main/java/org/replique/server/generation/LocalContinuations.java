@@ -22,6 +22,13 @@ public final class LocalContinuations implements Continuations {
     }
 
     @Override
+    public Continued complete(String key, PromptInput prompt, GenerationRequest request, TokenListener listener,
+                              Cancellation cancel) {
+        SessionResult r = sessions.complete(key, ids(prompt), request, listener, cancel);
+        return new Continued(r.generation().completions(), r.cost());
+    }
+
+    @Override
     public void warm(String key, PromptInput prompt, Cancellation cancel) {
         int[] ids = ids(prompt);
         sessions.withSession(key, cancel, session -> session.warm(ids, cancel));

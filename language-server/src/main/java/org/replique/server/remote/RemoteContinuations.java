@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +58,8 @@ public final class RemoteContinuations implements Continuations {
     private final Health health;
     private final String salt = UUID.randomUUID().toString();
     private final Map<String, Cancellation> running = new ConcurrentHashMap<>();
+    /** Requests written ahead ({@link #complete}), by session: the next supersede cancels them too. */
+    private final Map<String, Set<Cancellation>> ahead = new ConcurrentHashMap<>();
 
     /**
      * @param model         the model name the server serves (sent with every request)
@@ -86,6 +89,23 @@ public final class RemoteContinuations implements Continuations {
     }
 
     /**
+     * Sends the request beside the session's others: the server queues or batches it, and the
+     * session's next {@link #supersede} (or {@link #forget}) cancels it.
+     */
+    @Override
+    public Continued complete(String key, PromptInput prompt, GenerationRequest request, TokenListener listener,
+                              Cancellation cancel) {
+        Linked own = new Linked(cancel);
+        Set<Cancellation> mine = ahead.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet());
+        mine.add(own);
+        try {
+            return run(body(key, prompt, request), request, listener, own);
+        } finally {
+            mine.remove(own);
+        }
+    }
+
+    /**
      * Sends the prompt for one token, so that a server with a prefix cache holds it for the next
      * request. A request already at work for the session makes this pointless: it does nothing then
      * (and never cancels it); a request that comes later cancels it.
@@ -108,6 +128,8 @@ public final class RemoteContinuations implements Continuations {
     public void forget(String key) {
         Cancellation c = running.remove(key);
         if (c != null) c.cancel();
+        cancelAhead(key);
+        ahead.remove(key);
     }
 
     @Override
@@ -119,6 +141,8 @@ public final class RemoteContinuations implements Continuations {
     public void close() {
         running.values().forEach(Cancellation::cancel);
         running.clear();
+        ahead.values().forEach(set -> set.forEach(Cancellation::cancel));
+        ahead.clear();
         client.close();
     }
 
@@ -126,7 +150,13 @@ public final class RemoteContinuations implements Continuations {
         Linked own = new Linked(caller);
         Cancellation previous = running.put(key, own);
         if (previous != null) previous.cancel();
+        cancelAhead(key);
         return own;
+    }
+
+    private void cancelAhead(String key) {
+        Set<Cancellation> set = ahead.get(key);
+        if (set != null) set.forEach(Cancellation::cancel);
     }
 
     private CompletionRequest body(String key, PromptInput prompt, GenerationRequest request) {
