@@ -47,6 +47,7 @@ final class PanelDecoder {
     }
 
     private static void q4_0(MemorySegment w, long first, int blocks, float[] panel, int out) {
+        w.get(MappedFault.MARK, first); // see MappedFault
         for (int b = 0; b < blocks; b++) {
             long block = first + 18L * b;
             FloatVector d = FloatVector.broadcast(F, Blocks.f16(w, block));
@@ -66,6 +67,7 @@ final class PanelDecoder {
     }
 
     private static void f16(MemorySegment w, long first, int length, float[] panel, int out) {
+        w.get(MappedFault.MARK, first); // see MappedFault
         int vectorLength = length - length % L;
         for (int c = 0; c < vectorLength; c += L) {
             HalfFloats.f16ToFloat(ShortVector.fromMemorySegment(S, w, first + 2L * c, LE)).intoArray(panel, out + c);
@@ -74,6 +76,7 @@ final class PanelDecoder {
     }
 
     private static void bf16(MemorySegment w, long first, int length, float[] panel, int out) {
+        w.get(MappedFault.MARK, first); // see MappedFault
         int vectorLength = length - length % L;
         for (int c = 0; c < vectorLength; c += L) {
             HalfFloats.bf16ToFloat(ShortVector.fromMemorySegment(S, w, first + 2L * c, LE)).intoArray(panel, out + c);
