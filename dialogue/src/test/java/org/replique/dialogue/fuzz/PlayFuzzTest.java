@@ -2,6 +2,7 @@ package org.replique.dialogue.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
+import com.code_intelligence.jazzer.mutation.annotation.WithUtf8Length;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,7 +17,7 @@ class PlayFuzzTest {
 
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "30s")
-    void anyTextParsesWithRangesInsideTheDocument(@NotNull String text) {
+    void anyTextParsesWithRangesInsideTheDocument(@NotNull @WithUtf8Length(max = 8192) String text) {
         DocumentInvariants.check(text, Dialogue.parse(text, DocumentFormat.PLAY));
     }
 }

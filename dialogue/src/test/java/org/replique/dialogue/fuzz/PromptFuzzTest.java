@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.InRange;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
+import com.code_intelligence.jazzer.mutation.annotation.WithUtf8Length;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -44,7 +45,7 @@ class PromptFuzzTest {
 
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "30s")
-    void anyCursorGivesAPromptInClairesFormat(@NotNull String text, @InRange(min = 0, max = 2) int format, int line,
+    void anyCursorGivesAPromptInClairesFormat(@NotNull @WithUtf8Length(max = 8192) String text, @InRange(min = 0, max = 2) int format, int line,
                                               int column, @InRange(min = 1, max = 5000) int budget,
                                               @InRange(min = 0, max = 3) int labels, boolean keepDirections,
                                               @InRange(min = 0, max = 20) int voiceLines) {

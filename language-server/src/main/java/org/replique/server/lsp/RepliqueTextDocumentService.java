@@ -50,18 +50,21 @@ public final class RepliqueTextDocumentService implements TextDocumentService {
     @Override
     public void didOpen(DidOpenTextDocumentParams params) {
         var d = params.getTextDocument();
+        if (d == null || d.getUri() == null) return; // malformed: skipped, nothing to open
         documents.open(d.getUri(), d.getLanguageId(), d.getVersion(), d.getText() == null ? "" : d.getText());
         inline.warm(d.getUri());
     }
 
     @Override
     public void didChange(DidChangeTextDocumentParams params) {
-        documents.change(params.getTextDocument().getUri(), params.getTextDocument().getVersion(),
-                params.getContentChanges());
+        if (!Params.validChange(params)) return; // malformed: skipped whole, never half applied
+        Integer version = params.getTextDocument().getVersion();
+        documents.change(params.getTextDocument().getUri(), version == null ? -1 : version, params.getContentChanges());
     }
 
     @Override
     public void didClose(DidCloseTextDocumentParams params) {
+        if (!Params.names(params.getTextDocument())) return;
         String uri = params.getTextDocument().getUri();
         documents.close(uri);
         inline.forget(uri);
@@ -74,6 +77,9 @@ public final class RepliqueTextDocumentService implements TextDocumentService {
     @Override
     public CompletableFuture<Either<List<InlineCompletionItem>, InlineCompletionList>> inlineCompletion(
             InlineCompletionParams params) {
+        if (!Params.names(params.getTextDocument()) || params.getPosition() == null) {
+            return Params.invalid("textDocument/inlineCompletion needs textDocument.uri and position");
+        }
         InlineCompletionTriggerKind trigger = params.getContext() == null || params.getContext().getTriggerKind() == null
                 ? InlineCompletionTriggerKind.Automatic : params.getContext().getTriggerKind();
         return inline.complete(params.getTextDocument().getUri(), params.getPosition(), trigger)
@@ -82,11 +88,17 @@ public final class RepliqueTextDocumentService implements TextDocumentService {
 
     @Override
     public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {
+        if (!Params.names(params.getTextDocument()) || params.getPosition() == null) {
+            return Params.invalid("textDocument/completion needs textDocument.uri and position");
+        }
         return completion.complete(params.getTextDocument().getUri(), params.getPosition()).thenApply(Either::forRight);
     }
 
     @Override
     public CompletableFuture<List<Either<Command, CodeAction>>> codeAction(CodeActionParams params) {
+        if (!Params.names(params.getTextDocument()) || params.getRange() == null || params.getRange().getStart() == null) {
+            return Params.invalid("textDocument/codeAction needs textDocument.uri and range");
+        }
         return CompletableFuture.completedFuture(documents.parsed(params.getTextDocument().getUri())
                 .map(d -> GenerateDialogueAction.at(d, params.getRange().getStart()).stream()
                         .map(a -> Either.<Command, CodeAction>forRight(a)).toList())
@@ -95,6 +107,9 @@ public final class RepliqueTextDocumentService implements TextDocumentService {
 
     @Override
     public CompletableFuture<List<Either<SymbolInformation, DocumentSymbol>>> documentSymbol(DocumentSymbolParams params) {
+        if (!Params.names(params.getTextDocument())) {
+            return Params.invalid("textDocument/documentSymbol needs textDocument.uri");
+        }
         return CompletableFuture.completedFuture(documents.parsed(params.getTextDocument().getUri())
                 .map(d -> Outline.of(d).stream().map(s -> Either.<SymbolInformation, DocumentSymbol>forRight(s)).toList())
                 .orElse(List.of()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
+import com.code_intelligence.jazzer.mutation.annotation.WithUtf8Length;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import java.util.stream.Stream;
@@ -30,7 +31,7 @@ class SettingsFuzzTest {
 
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "30s")
-    void anySettingsAreAppliedWithinBoundsOrRefusedPerKey(@NotNull String text) {
+    void anySettingsAreAppliedWithinBoundsOrRefusedPerKey(@NotNull @WithUtf8Length(max = 4096) String text) {
         JsonElement json;
         try {
             json = JsonParser.parseString(text);

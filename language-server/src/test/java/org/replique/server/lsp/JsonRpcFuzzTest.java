@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.InRange;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
+import com.code_intelligence.jazzer.mutation.annotation.WithUtf8Length;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -88,7 +89,7 @@ class JsonRpcFuzzTest {
 
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "60s")
-    void anyParamsAreAnsweredAndLeaveTheServerServing(@InRange(min = 0, max = 9) int method, @NotNull String params)
+    void anyParamsAreAnsweredAndLeaveTheServerServing(@InRange(min = 0, max = 9) int method, @NotNull @WithUtf8Length(max = 4096) String params)
             throws Exception {
         RawLspClient c = client();
         boolean json = isJson(params);
