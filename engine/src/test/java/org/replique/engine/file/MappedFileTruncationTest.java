@@ -36,9 +36,9 @@ class MappedFileTruncationTest {
         Files.copy(Fixtures.file(fixture), model);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0", "-XX:-TieredCompilation", "-XX:-CreateCoredumpOnCrash",
+                "-Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0", "-XX:-CreateCoredumpOnCrash",
                 "-XX:ErrorFile=" + dir.resolve("hs_err.log"), "-cp", System.getProperty("java.class.path"),
-                TruncatedWhileRunning.class.getName(), model.toString(), kernels, "4000"));
+                TruncatedWhileRunning.class.getName(), model.toString(), kernels, "3000"));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("the probe ends").isTrue();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
