@@ -22,7 +22,7 @@ import org.replique.fixtures.lsp.Texts;
 
 /**
  * A keystroke storm against the packaged server ({@code replique serve}, the embedded demo model,
- * default settings): for {@code replique.storm.seconds} (60) seconds, each second a burst of 100
+ * default settings): after ten warming bursts, for {@code replique.storm.seconds} (60) seconds, each second a burst of 100
  * keystrokes at the end of a long play, 5 ms apart, each with an automatic inline request that
  * cancels the one before (as VS Code does), then half a second without typing. Reports the
  * latency of each burst's last request, how the earlier ones ended, and the server's resident
@@ -37,17 +37,21 @@ import org.replique.fixtures.lsp.Texts;
 class KeystrokeStormBenchmark {
     private static final int SECONDS = Integer.getInteger("replique.storm.seconds", 60);
     private static final int KEYS_PER_BURST = 100;
+    private static final int WARM_BURSTS = 10;
     private static final String URI = "file:///storm/jeu-de-l-amour.txt";
+    /** What the writer types, a character per keystroke: speeches, and the cues of the next ones. */
     private static final String TYPED = "Mais que voulez-vous que je vous dise, Lisette ? Je ne sais plus que penser de"
-            + " tout ceci, et mon cœur balance entre la crainte et l'espérance. ";
+            + " tout ceci.\n\nLISETTE.\nMadame, il faut prendre un parti, et le prendre vite.\n\nSILVIA.\n";
 
     @Test
     void stormOfKeystrokes() throws Exception {
         Path jar = Path.of(System.getProperty("replique.jar"));
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // The launcher's flags (bin/replique); -Dreplique.storm.gc replaces its GC flags, to compare.
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0", "-XX:+UseParallelGC", "-Xmn64m", "-Xss4m",
-                "-jar", jar.toString(), "serve");
+                "-Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0", "-Xss4m"));
+        command.addAll(List.of(System.getProperty("replique.storm.gc", "-XX:+UseParallelGC -Xmn64m").split(" ")));
+        command.addAll(List.of("-jar", jar.toString(), "serve"));
         try (ScriptedClient client = ScriptedClient.spawn(command)) {
             long pid = client.process().orElseThrow().pid();
             client.initialize(new JsonObject());
@@ -56,11 +60,10 @@ class KeystrokeStormBenchmark {
                     StandardCharsets.UTF_8);
             String text = play.stripTrailing() + "\n\nSILVIA.\n";
             client.open(URI, "plaintext", text);
-            // Warm: one answered request at the end, so that "before" holds the model, the session and compiled code.
-            Position end = Texts.end(text);
-            ScriptedClient.await(client.inlineAsync(URI, end.getLine(), end.getCharacter(), InlineCompletionTriggerKind.Invoked));
-            long rssBefore = afterGc(pid, "VmRSS");
-            long threadsBefore = afterGc(pid, "Threads");
+            long rssBefore = 0;
+            long threadsBefore = 0;
+            long heapBefore = 0;
+            java.util.Set<String> threadNamesBefore = java.util.Set.of();
 
             List<Double> lastLatencies = new ArrayList<>();
             int unansweredLast = 0;
@@ -70,7 +73,18 @@ class KeystrokeStormBenchmark {
             int earlierWithItems = 0;
             int typedIndex = 0;
             long stormStart = System.nanoTime();
-            for (int second = 0; second < SECONDS; second++) {
+            // The first bursts warm the server (compiled code, the session, the request threads):
+            // "before" is measured after them, so that the storm's own effect is what is compared.
+            for (int second = -WARM_BURSTS; second < SECONDS; second++) {
+                if (second == 0) {
+                    rssBefore = afterGc(pid, "VmRSS");
+                    threadsBefore = afterGc(pid, "Threads");
+                    heapBefore = heapUsedAfterGc(pid);
+                    threadNamesBefore = threadNames(pid);
+                    lastLatencies.clear();
+                    unansweredLast = emptyLast = earlierCancelled = earlierEmpty = earlierWithItems = 0;
+                    stormStart = System.nanoTime();
+                }
                 long burstStart = System.nanoTime();
                 List<CompletableFuture<List<InlineCompletionItem>>> burst = new ArrayList<>();
                 long lastSent = 0;
@@ -106,6 +120,9 @@ class KeystrokeStormBenchmark {
             double stormSeconds = (System.nanoTime() - stormStart) / 1e9;
             long rssAfter = afterGc(pid, "VmRSS");
             long threadsAfter = afterGc(pid, "Threads");
+            long heapAfter = heapUsedAfterGc(pid);
+            java.util.Set<String> newThreads = threadNames(pid);
+            newThreads.removeAll(threadNamesBefore);
             assertThat(client.process().orElseThrow().isAlive()).isTrue();
             client.shutdown();
 
@@ -126,8 +143,12 @@ class KeystrokeStormBenchmark {
             r.addProperty("rss_before_kb", rssBefore);
             r.addProperty("rss_after_kb", rssAfter);
             r.addProperty("rss_change_percent", 100.0 * (rssAfter - rssBefore) / rssBefore);
+            r.addProperty("heap_used_before_kb", heapBefore);
+            r.addProperty("heap_used_after_kb", heapAfter);
             r.addProperty("threads_before", threadsBefore);
             r.addProperty("threads_after", threadsAfter);
+            r.addProperty("threads_new", String.join(", ", newThreads));
+            r.addProperty("gc", System.getProperty("replique.storm.gc", "-XX:+UseParallelGC -Xmn64m"));
             String json = new GsonBuilder().setPrettyPrinting().create().toJson(r);
             System.out.println("KeystrokeStormBenchmark: " + json);
             Files.writeString(Path.of("target", "keystroke-storm.json"), json);
@@ -148,6 +169,32 @@ class KeystrokeStormBenchmark {
             }
         }
         throw new IllegalStateException("no " + field + " in /proc/" + pid + "/status");
+    }
+
+    /** The names of the server's threads (numbers at the end of pool threads' names kept). */
+    private static java.util.Set<String> threadNames(long pid) throws Exception {
+        Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid), "Thread.print").redirectErrorStream(true).start();
+        String out = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        dump.waitFor(60, TimeUnit.SECONDS);
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        var m = java.util.regex.Pattern.compile("(?m)^\"([^\"]+)\"").matcher(out);
+        while (m.find()) names.add(m.group(1));
+        return names;
+    }
+
+    /** The server's heap in use after a full GC, in kB ({@code jcmd GC.heap_info}: every generation's "used"). */
+    private static long heapUsedAfterGc(long pid) throws Exception {
+        afterGc(pid, "VmRSS");
+        Process info = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
+        String out = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        info.waitFor(60, TimeUnit.SECONDS);
+        long used = 0;
+        var m = java.util.regex.Pattern.compile("(?m)^\\s*(PSYoungGen|ParOldGen|garbage-first heap|def new generation|"
+                + "tenured generation)\\s+total[^\\n]*?used (\\d+)K").matcher(out);
+        while (m.find()) used += Long.parseLong(m.group(2));
+        return used;
     }
 
     private static double percentile(double[] sorted, double p) {
