@@ -4,6 +4,7 @@ import org.replique.engine.backend.Backend;
 import org.replique.engine.backend.Cancellation;
 import org.replique.engine.backend.InferenceState;
 import org.replique.engine.backend.KvType;
+import org.replique.engine.file.ModelFileChangedException;
 import org.replique.engine.kernel.Kernels;
 import org.replique.engine.model.Model;
 
@@ -98,10 +99,16 @@ public final class CpuBackend implements Backend {
         }
         int chunk = cpu.scratch.x.length / model.config().dim();
         float[] logits = null;
-        for (int done = 0; done < count; done += chunk) {
-            int n = Math.min(chunk, count - done);
-            boolean last = done + n == count;
-            logits = transformer.forward(cpu, tokens, offset + done, n, count > 1, last, cancel);
+        try {
+            for (int done = 0; done < count; done += chunk) {
+                int n = Math.min(chunk, count - done);
+                boolean last = done + n == count;
+                logits = transformer.forward(cpu, tokens, offset + done, n, count > 1, last, cancel);
+            }
+        } catch (InternalError e) {
+            // The weights are read straight from the mapping: a file truncated under it faults the read.
+            if (ModelFileChangedException.isMappingFault(e)) throw new ModelFileChangedException(model.path(), e);
+            throw e;
         }
         return logits;
     }

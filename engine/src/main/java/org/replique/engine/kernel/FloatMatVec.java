@@ -41,6 +41,7 @@ final class FloatMatVec {
     }
 
     static float dotF32(MemorySegment w, long base, int cols, float[] x, int xo) {
+        w.get(MappedFault.MARK, base); // see MappedFault
         FloatVector acc = FloatVector.zero(F);
         int vectorCols = cols - cols % L;
         for (int c = 0; c < vectorCols; c += L) {
@@ -52,6 +53,7 @@ final class FloatMatVec {
     }
 
     static float dotF16(MemorySegment w, long base, int cols, float[] x, int xo) {
+        w.get(MappedFault.MARK, base); // see MappedFault
         FloatVector acc = FloatVector.zero(F);
         int vectorCols = cols - cols % L;
         for (int c = 0; c < vectorCols; c += L) {
@@ -64,6 +66,7 @@ final class FloatMatVec {
     }
 
     static float dotBf16(MemorySegment w, long base, int cols, float[] x, int xo) {
+        w.get(MappedFault.MARK, base); // see MappedFault
         FloatVector acc = FloatVector.zero(F);
         int vectorCols = cols - cols % L;
         for (int c = 0; c < vectorCols; c += L) {

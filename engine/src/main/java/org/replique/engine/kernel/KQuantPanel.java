@@ -113,6 +113,7 @@ final class KQuantPanel {
      * them: lane g holds bytes 4g..4g+3 of the 32.
      */
     static IntVector loadGroups(MemorySegment w, long at, int h) {
+        w.get(MappedFault.MARK, at); // see MappedFault
         return ByteVector.fromMemorySegment(GB, w, at + 4L * GF.length() * h, LE).reinterpretAsInts();
     }
 

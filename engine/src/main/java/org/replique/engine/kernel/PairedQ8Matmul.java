@@ -159,6 +159,7 @@ final class PairedQ8Matmul {
      */
     private static void decode(WeightMatrix w, int row, int count, int b0, int depth, float[] panel, float[] scales) {
         MemorySegment data = w.data();
+        data.get(MappedFault.MARK, 0); // see MappedFault
         for (int i = 0; i < PANEL; i++) {
             if (i >= count) {
                 Arrays.fill(scales, i * DEPTH, (i + 1) * DEPTH, 0f);

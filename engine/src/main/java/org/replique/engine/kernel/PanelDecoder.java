@@ -42,6 +42,7 @@ final class PanelDecoder {
     }
 
     private static void f16(MemorySegment w, long first, int length, float[] panel, int out) {
+        w.get(MappedFault.MARK, first); // see MappedFault
         int vectorLength = length - length % L;
         for (int c = 0; c < vectorLength; c += L) {
             HalfFloats.f16ToFloat(ShortVector.fromMemorySegment(S, w, first + 2L * c, LE)).intoArray(panel, out + c);
@@ -50,6 +51,7 @@ final class PanelDecoder {
     }
 
     private static void bf16(MemorySegment w, long first, int length, float[] panel, int out) {
+        w.get(MappedFault.MARK, first); // see MappedFault
         int vectorLength = length - length % L;
         for (int c = 0; c < vectorLength; c += L) {
             HalfFloats.bf16ToFloat(ShortVector.fromMemorySegment(S, w, first + 2L * c, LE)).intoArray(panel, out + c);

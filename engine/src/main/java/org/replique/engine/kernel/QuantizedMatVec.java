@@ -205,6 +205,7 @@ final class QuantizedMatVec {
      * each byte to the top and back sign-extends it.
      */
     private static FloatVector groupSums(MemorySegment w, long at, float[] xg, int xo) {
+        w.get(MappedFault.MARK, at); // see MappedFault
         IntVector q = ByteVector.fromMemorySegment(GB, w, at, LE).reinterpretAsInts();
         int n = GF.length();
         FloatVector w0 = (FloatVector) q.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
@@ -257,6 +258,7 @@ final class QuantizedMatVec {
 
     /** {@code Σ (q_w − 8)·x} of one Q4_0 block in lanes. */
     private static FloatVector blockQ4_0(MemorySegment w, long block, float[] xq, int xb) {
+        w.get(MappedFault.MARK, block); // see MappedFault
         FloatVector sum = FloatVector.zero(F);
         for (int h = 0; h < 16; h += B.length()) {
             ByteVector packed = ByteVector.fromMemorySegment(B, w, block + 2 + h, LE);

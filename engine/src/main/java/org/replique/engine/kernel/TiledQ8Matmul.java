@@ -164,6 +164,7 @@ final class TiledQ8Matmul {
      */
     private static void decode(WeightMatrix w, int row, int count, int b0, int depth, float[] panel, float[] scales) {
         MemorySegment data = w.data();
+        data.get(MappedFault.MARK, 0); // see MappedFault
         int n = GF.length();
         for (int i = 0; i < PANEL; i++) {
             if (i >= count) {

@@ -3,6 +3,7 @@ package org.replique.engine.model;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.replique.engine.file.ModelFileChangedException;
 import org.replique.engine.gguf.GgufFile;
 import org.replique.engine.tokenizer.Tokenizer;
 import org.replique.engine.tokenizer.Vocabulary;
@@ -83,6 +84,7 @@ public final class Model implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             if (arena != null) arena.close();
             file.close();
+            if (ModelFileChangedException.isMappingFault(e)) throw new ModelFileChangedException(file.path(), e);
             throw e;
         }
     }

@@ -50,6 +50,10 @@ public final class CommandService {
 
     public CompletableFuture<Object> execute(String command, List<Object> arguments) {
         ModelService models = context.models();
+        if (command == null) {
+            return CompletableFuture.failedFuture(error(ResponseErrorCode.InvalidParams,
+                    "workspace/executeCommand needs a command (known: " + String.join(", ", COMMANDS) + ")"));
+        }
         return switch (command) {
             case STATUS -> CompletableFuture.completedFuture(GSON.toJsonTree(models.status()));
             case RELOAD_MODEL -> models.load(context.settings().model()).thenApply(GSON::toJsonTree);

@@ -157,10 +157,10 @@ public final class SettingsParser {
             JsonElement e = o.get("seed");
             if (e.isJsonNull()) {
                 seed = null;
-            } else if (isNumber(e) && e.getAsDouble() == Math.rint(e.getAsDouble())) {
-                seed = e.getAsLong();
+            } else if (isNumber(e) && isWhole(e.getAsDouble()) && Math.abs(e.getAsDouble()) < 0x1p63) {
+                seed = e.getAsBigDecimal().longValue();
             } else {
-                problems.add("sampling.seed must be an integer or null");
+                problems.add("sampling.seed must be an integer or null, not " + e);
             }
         }
         return new SamplingSettings(temperature, topK, topP, minP, penalty, seed);
@@ -195,16 +195,22 @@ public final class SettingsParser {
     private int integer(JsonObject o, String key, String name, int fallback, int min, int max) {
         if (!o.has(key) || o.get(key).isJsonNull()) return fallback;
         JsonElement e = o.get(key);
-        if (!isNumber(e) || e.getAsDouble() != Math.rint(e.getAsDouble())) {
+        if (!isNumber(e) || !isWhole(e.getAsDouble())) {
             problems.add(name + " must be an integer, not " + e);
             return fallback;
         }
-        long v = e.getAsLong();
+        // Compared as a double: a huge value must not wrap around into the range as a long would.
+        double v = e.getAsDouble();
         if (v < min || v > max) {
-            problems.add(name + " must be between " + min + " and " + max + ", not " + v);
+            problems.add(name + " must be between " + min + " and " + max + ", not " + e);
             return fallback;
         }
         return (int) v;
+    }
+
+    /** A finite number without a fraction (JSON's lenient reading lets NaN and Infinity through). */
+    private static boolean isWhole(double v) {
+        return Double.isFinite(v) && v == Math.rint(v);
     }
 
     private float number(JsonObject o, String key, String name, float fallback, float min, float max) {
@@ -239,7 +245,7 @@ public final class SettingsParser {
             problems.add(name + " must be a string, not " + e);
             return fallback;
         }
-        String v = e.getAsString().trim();
+        String v = e.getAsString().strip(); // white space only: trim() would also drop control characters
         if (allowed != null && !allowed.contains(v)) {
             problems.add(name + " must be one of " + String.join(", ", new java.util.TreeSet<>(allowed)) + ", not '" + v + "'");
             return fallback;

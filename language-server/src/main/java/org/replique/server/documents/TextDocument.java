@@ -5,8 +5,9 @@ import org.eclipse.lsp4j.Range;
 
 /**
  * The text of an open document at one version. Positions are LSP's: 0-based lines and UTF-16
- * code units, which are Java's {@code char} offsets. Positions past the end of a line or of the
- * document are clamped, as the protocol asks.
+ * code units, which are Java's {@code char} offsets; lines end at {@code \n}, {@code \r\n} or a
+ * lone {@code \r}, as the protocol counts them (and as the dialogue parsers split them). Positions
+ * past the end of a line or of the document are clamped, as the protocol asks.
  */
 public final class TextDocument {
     private final String uri;
@@ -67,11 +68,12 @@ public final class TextDocument {
         return text.substring(starts[line], lineEnd(line));
     }
 
-    /** Offset just past the last character of a line, before its line break ({@code \n} or {@code \r\n}). */
+    /** Offset just past the last character of a line, before its line break ({@code \n}, {@code \r\n} or {@code \r}). */
     private int lineEnd(int line) {
         int[] starts = lineStarts();
-        int end = line + 1 < starts.length ? starts[line + 1] - 1 : text.length();
-        if (end > starts[line] && text.charAt(end - 1) == '\r') end--;
+        if (line + 1 >= starts.length) return text.length();
+        int end = starts[line + 1] - 1;
+        if (text.charAt(end) == '\n' && end > starts[line] && text.charAt(end - 1) == '\r') end--;
         return end;
     }
 
@@ -94,14 +96,20 @@ public final class TextDocument {
         return new TextDocument(uri, languageId, newVersion, next);
     }
 
+    /** Whether the character at {@code i} ends a line: a {@code \n}, or a {@code \r} not followed by one. */
+    private boolean endsLine(int i) {
+        char c = text.charAt(i);
+        return c == '\n' || (c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n'));
+    }
+
     private int[] lineStarts() {
         int[] starts = lineStarts;
         if (starts == null) {
             int count = 1;
-            for (int i = 0; i < text.length(); i++) if (text.charAt(i) == '\n') count++;
+            for (int i = 0; i < text.length(); i++) if (endsLine(i)) count++;
             starts = new int[count];
             int k = 1;
-            for (int i = 0; i < text.length(); i++) if (text.charAt(i) == '\n') starts[k++] = i + 1;
+            for (int i = 0; i < text.length(); i++) if (endsLine(i)) starts[k++] = i + 1;
             lineStarts = starts;
         }
         return starts;

@@ -28,6 +28,11 @@ import org.replique.engine.model.ModelConfig;
 record HfConfig(ModelConfig model, boolean tiedEmbeddings, int bos, int eos) {
 
     static final Set<String> ARCHITECTURES = Set.of("LlamaForCausalLM", "MistralForCausalLM");
+    /**
+     * The largest {@code vocab_size} read: far above any real tokenizer (Mistral's is 32768, the
+     * largest in use about 256k), and small enough that padding a vocabulary to it cannot exhaust memory.
+     */
+    static final int MAX_VOCABULARY = 1 << 24;
 
     static HfConfig read(Path folder) {
         Path file = folder.resolve("config.json");
@@ -77,6 +82,7 @@ record HfConfig(ModelConfig model, boolean tiedEmbeddings, int bos, int eos) {
             if (headDim % 2 != 0) malformed("head size " + headDim + " is odd; RoPE rotates pairs");
             int ffn = positive("intermediate_size");
             int vocab = positive("vocab_size");
+            if (vocab > MAX_VOCABULARY) malformed("'vocab_size' is " + vocab + ", more than any tokenizer (at most " + MAX_VOCABULARY + ")");
             int context = present("max_position_embeddings") ? positive("max_position_embeddings") : 4096;
             float eps = (float) number("rms_norm_eps", 1e-6);
             float theta = (float) number("rope_theta", 10000);

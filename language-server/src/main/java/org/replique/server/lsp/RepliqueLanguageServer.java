@@ -2,6 +2,7 @@ package org.replique.server.lsp;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -23,6 +24,7 @@ import org.eclipse.lsp4j.ServerInfo;
 import org.eclipse.lsp4j.TextDocumentSyncKind;
 import org.eclipse.lsp4j.TextDocumentSyncOptions;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.eclipse.lsp4j.jsonrpc.services.JsonRequest;
 import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.LanguageClientAware;
 import org.eclipse.lsp4j.services.LanguageServer;
@@ -51,17 +53,20 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
     private final Configurator configurator;
     private final TextDocumentService textDocuments;
     private final WorkspaceService workspace;
+    private final DebugRequests debug;
     private final CompletableFuture<Void> exited = new CompletableFuture<>();
     private volatile JsonElement initializationOptions;
 
     @Inject
     RepliqueLanguageServer(ServerContext context, Configurator configurator, TextDocumentService textDocuments,
-                           WorkspaceService workspace, InlineCompletionService inline, ContextRing ring) {
+                           WorkspaceService workspace, InlineCompletionService inline, ContextRing ring,
+                           DebugRequests debug) {
         this.context = context;
         this.ring = ring;
         this.configurator = configurator;
         this.textDocuments = textDocuments;
         this.workspace = workspace;
+        this.debug = debug;
         context.models().setListener(new ModelListener(context.client(),
                 () -> context.documents().uris().forEach(inline::warm)));
     }
@@ -140,6 +145,12 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
             }
         }
         return paths;
+    }
+
+    /** {@code replique/debug/document}: see {@link DebugRequests}. */
+    @JsonRequest("replique/debug/document")
+    public CompletableFuture<JsonObject> debugDocument(JsonObject params) {
+        return debug.document(params);
     }
 
     /** Turns model events into progress, log and status messages for the client. */

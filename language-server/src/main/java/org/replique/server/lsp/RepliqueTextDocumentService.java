@@ -54,6 +54,7 @@ public final class RepliqueTextDocumentService implements TextDocumentService {
     @Override
     public void didOpen(DidOpenTextDocumentParams params) {
         var d = params.getTextDocument();
+        if (d == null || d.getUri() == null) return; // malformed: skipped, nothing to open
         documents.open(d.getUri(), d.getLanguageId(), d.getVersion(), d.getText() == null ? "" : d.getText());
         ring.edited(d.getUri());
         inline.warm(d.getUri());
@@ -61,14 +62,17 @@ public final class RepliqueTextDocumentService implements TextDocumentService {
 
     @Override
     public void didChange(DidChangeTextDocumentParams params) {
+        if (!Params.validChange(params)) return; // malformed: skipped whole, never half applied
         String uri = params.getTextDocument().getUri();
-        documents.change(uri, params.getTextDocument().getVersion(), params.getContentChanges());
+        Integer version = params.getTextDocument().getVersion();
+        documents.change(uri, version == null ? -1 : version, params.getContentChanges());
         ring.edited(uri);
         inline.edited(uri);
     }
 
     @Override
     public void didClose(DidCloseTextDocumentParams params) {
+        if (!Params.names(params.getTextDocument())) return;
         String uri = params.getTextDocument().getUri();
         ring.closed(uri, documents.get(uri).isPresent() ? documents.parsed(uri).orElse(null) : null);
         documents.close(uri);
@@ -82,6 +86,9 @@ public final class RepliqueTextDocumentService implements TextDocumentService {
     @Override
     public CompletableFuture<Either<List<InlineCompletionItem>, InlineCompletionList>> inlineCompletion(
             InlineCompletionParams params) {
+        if (!Params.names(params.getTextDocument()) || params.getPosition() == null) {
+            return Params.invalid("textDocument/inlineCompletion needs textDocument.uri and position");
+        }
         InlineCompletionTriggerKind trigger = params.getContext() == null || params.getContext().getTriggerKind() == null
                 ? InlineCompletionTriggerKind.Automatic : params.getContext().getTriggerKind();
         return Requests.mapped(inline.complete(params.getTextDocument().getUri(), params.getPosition(), trigger),
@@ -90,12 +97,18 @@ public final class RepliqueTextDocumentService implements TextDocumentService {
 
     @Override
     public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {
+        if (!Params.names(params.getTextDocument()) || params.getPosition() == null) {
+            return Params.invalid("textDocument/completion needs textDocument.uri and position");
+        }
         return Requests.mapped(completion.complete(params.getTextDocument().getUri(), params.getPosition()),
                 Either::forRight);
     }
 
     @Override
     public CompletableFuture<List<Either<Command, CodeAction>>> codeAction(CodeActionParams params) {
+        if (!Params.names(params.getTextDocument()) || params.getRange() == null || params.getRange().getStart() == null) {
+            return Params.invalid("textDocument/codeAction needs textDocument.uri and range");
+        }
         return CompletableFuture.completedFuture(documents.parsed(params.getTextDocument().getUri())
                 .map(d -> GenerateDialogueAction.at(d, params.getRange().getStart()).stream()
                         .map(a -> Either.<Command, CodeAction>forRight(a)).toList())
@@ -104,6 +117,9 @@ public final class RepliqueTextDocumentService implements TextDocumentService {
 
     @Override
     public CompletableFuture<List<Either<SymbolInformation, DocumentSymbol>>> documentSymbol(DocumentSymbolParams params) {
+        if (!Params.names(params.getTextDocument())) {
+            return Params.invalid("textDocument/documentSymbol needs textDocument.uri");
+        }
         return CompletableFuture.completedFuture(documents.parsed(params.getTextDocument().getUri())
                 .map(d -> Outline.of(d).stream().map(s -> Either.<SymbolInformation, DocumentSymbol>forRight(s)).toList())
                 .orElse(List.of()));

@@ -36,6 +36,7 @@ public final class LoadedModel implements AutoCloseable {
     private final TokenCounts tokenCounts;
     private final Description description;
     private final AutoCloseable resources;
+    private final Path file;
 
     /**
      * @param resources what closing the model releases after the continuations (the weights and
@@ -43,6 +44,13 @@ public final class LoadedModel implements AutoCloseable {
      */
     public LoadedModel(Continuations continuations, TokenCounts tokenCounts, Description description,
                        AutoCloseable resources) {
+        this(continuations, tokenCounts, description, resources, null);
+    }
+
+    /** @param file the model file or folder this process reads (watched while it serves), or null */
+    public LoadedModel(Continuations continuations, TokenCounts tokenCounts, Description description,
+                       AutoCloseable resources, Path file) {
+        this.file = file;
         this.continuations = continuations;
         this.tokenCounts = tokenCounts;
         this.description = description;
@@ -73,11 +81,16 @@ public final class LoadedModel implements AutoCloseable {
                     new TokenCounts(model.tokenizer()), d, () -> {
                         b.close();
                         model.close();
-                    });
+                    }, file);
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /** The model file or folder this process reads; empty for a remote model. */
+    public Optional<Path> file() {
+        return Optional.ofNullable(file);
     }
 
     /** Where continuations come from. */

@@ -1,6 +1,7 @@
 package org.replique.server.model;
 
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -8,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,6 +30,13 @@ import org.replique.server.remote.RemoteException;
  * <p>A remote model (an OpenAI-compatible server) is "loaded" by connecting to it. It serves even
  * when the server cannot be reached yet: its status then says why, and the first answered request
  * makes it ready; every later failure and recovery changes the status likewise.
+ *
+ * <p>The model's files are watched while it serves ({@link ModelFileWatch}), before each request
+ * and every {@link #WATCH_MILLIS} ms: a file changed in place (truncated, rewritten) takes the
+ * model out of service at once — its mapping may fault or hold other weights — and a file
+ * replaced or deleted leaves it serving from the mapping it holds; either way the status says so,
+ * and the model is loaded again once its path has stayed the same for one period (or when the
+ * client asks with {@code replique.reloadModel}).
  */
 @Singleton
 public final class ModelService implements AutoCloseable {
@@ -48,7 +58,29 @@ public final class ModelService implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** How often the model's files are looked at, in ms; a changed path is loaded again once it is still for this long. */
+    static final long WATCH_MILLIS = Long.getLong("replique.model.watchMillis", 1000);
+
+    private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "replique-model-watch");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicReference<LoadedModel> current = new AtomicReference<>();
+    /** The files of the model in service ({@link #watched}), or null (the embedded model, none). */
+    private volatile ModelFileWatch watch;
+    private volatile LoadedModel watched;
+    /** The settings the model in service came from. */
+    private volatile ModelSettings loadedWith;
+    /** A load to make once the model's path is still, after its files changed. */
+    private volatile Reload reload;
+
+    /** Settings to load again, the path to watch, what it looked like at the last look and at the last try. */
+    private record Reload(ModelSettings settings, Path path, ModelFileWatch.Snapshot seen, ModelFileWatch.Snapshot tried) {
+        Reload seeing(ModelFileWatch.Snapshot now) {
+            return new Reload(settings, path, now, tried);
+        }
+    }
     private final AtomicInteger generation = new AtomicInteger();
     private volatile ModelStatus status = new ModelStatus(ModelStatus.LOADING, null, null, false, 0, null, 0, 0, null, null);
     /** Completed by the next load that brings a model into service; failed by one that leaves none. */
@@ -69,15 +101,25 @@ public final class ModelService implements AutoCloseable {
     /** @param environment reads an environment variable (the remote server's API key) */
     public ModelService(UnaryOperator<String> environment) {
         this.environment = environment;
+        watcher.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     public void setListener(Listener listener) {
         this.listener = listener;
     }
 
-    /** The model in service, if one is ready. Never blocks. */
+    /**
+     * The model in service, if one is ready. Never blocks; a model whose file changed in place
+     * since it was loaded is taken out of service here, before a request reads it.
+     */
     public Optional<LoadedModel> current() {
-        return Optional.ofNullable(current.get());
+        LoadedModel m = current.get();
+        ModelFileWatch w = watch;
+        if (m != null && w != null && watched == m && w.check() == ModelFileWatch.Change.CHANGED_IN_PLACE) {
+            withdraw(m, w);
+            return Optional.empty();
+        }
+        return Optional.ofNullable(m);
     }
 
     /**
@@ -159,6 +201,7 @@ public final class ModelService implements AutoCloseable {
                 next = new CompletableFuture<>();
                 if (myGeneration == generation.get()) loading = false;
             }
+            watchFiles(loaded, settings);
             waiting.complete(loaded);
             if (replaced != null) replaced.close();
             ModelStatus ready = serving(loaded, embedded ? "using the embedded demo model replique-mini-fr; set"
@@ -213,6 +256,7 @@ public final class ModelService implements AutoCloseable {
                 next = new CompletableFuture<>();
                 if (myGeneration == generation.get()) loading = false;
             }
+            watchFiles(c.model(), settings);
             waiting.complete(c.model());
             if (replaced != null) replaced.close();
             ModelStatus status = c.problem() == null ? serving(c.model(), c.note())
@@ -265,6 +309,80 @@ public final class ModelService implements AutoCloseable {
         }
     }
 
+    /** Starts watching the files of a model just put in service (not the embedded one). */
+    private void watchFiles(LoadedModel loaded, ModelSettings settings) {
+        ModelFileWatch old = watch;
+        ModelFileWatch w = null;
+        if (!loaded.description().embedded() && loaded.file().isPresent()) {
+            try {
+                w = ModelFileWatch.of(loaded.file().get());
+            } catch (IOException | RuntimeException e) {
+                w = null; // cannot be watched (e.g. gone already): the next look at its path says so
+            }
+        }
+        watched = loaded;
+        watch = w;
+        loadedWith = settings;
+        reload = null;
+        if (old != null) old.close();
+    }
+
+    /** The model's file changed in place: out of service now, and loaded again once the file is still. */
+    private void withdraw(LoadedModel m, ModelFileWatch w) {
+        if (!current.compareAndSet(m, null)) return;
+        ModelSettings settings = loadedWith;
+        Path file = m.file().orElseThrow();
+        reload = new Reload(settings, file, null, null);
+        String reason = file.getFileName() + " changed on disk while in use (truncated or rewritten): the model"
+                + " is out of service and is loaded again once the file stays unchanged (or with replique.reloadModel)";
+        ModelStatus gone = new ModelStatus(ModelStatus.ERROR, m.description().name(), file.toString(), false, 0,
+                settings.backend(), settings.threads(), 0, reason, null);
+        listener.loadFinished(gone, reason);
+        setStatus(gone);
+        watcher.execute(() -> {
+            w.close();
+            m.close(); // a request still reading it gets an error, not a fault
+        });
+    }
+
+    /** Looks at the model's files: see the class comment. Runs on the watch thread. */
+    private void watch() {
+        try {
+            LoadedModel m = current.get();
+            ModelFileWatch w = watch;
+            if (m != null && w != null && watched == m && reload == null) {
+                Path file = m.file().orElseThrow();
+                switch (w.check()) {
+                    case NONE -> { }
+                    case CHANGED_IN_PLACE -> withdraw(m, w);
+                    case REPLACED -> {
+                        reload = new Reload(loadedWith, file, null, null);
+                        setStatus(serving(m, file.getFileName() + " was replaced on disk: the model loaded"
+                                + " before serves until the new file, once complete, is loaded"));
+                    }
+                    case GONE -> {
+                        reload = new Reload(loadedWith, file, null, null);
+                        setStatus(serving(m, file.getFileName() + " was deleted from disk: the model loaded"
+                                + " before serves (from memory) until a file is there again"));
+                    }
+                }
+            }
+            Reload r = reload;
+            if (r != null) {
+                ModelFileWatch.Snapshot now = ModelFileWatch.present(r.path()) ? ModelFileWatch.snapshot(r.path()) : null;
+                if (now != null && now.equals(r.seen()) && !now.equals(r.tried())) {
+                    // A load that fails leaves this in place: tried again once the path changes again.
+                    reload = new Reload(r.settings(), r.path(), now, now);
+                    load(r.settings());
+                } else if (reload == r) {
+                    reload = r.seeing(now);
+                }
+            }
+        } catch (RuntimeException e) {
+            // the next look tries again
+        }
+    }
+
     /** The status of a model in service. */
     private static ModelStatus serving(LoadedModel m, String message) {
         LoadedModel.Description d = m.description();
@@ -290,6 +408,9 @@ public final class ModelService implements AutoCloseable {
 
     @Override
     public void close() {
+        watcher.shutdownNow();
+        ModelFileWatch w = watch;
+        if (w != null) w.close();
         synchronized (this) {
             next.completeExceptionally(new IllegalStateException("the server is stopping"));
         }
