@@ -142,7 +142,7 @@ class WritingTest {
             String suggestion = automatic(h, uri, AFTER_CUE);
             int space = suggestion.indexOf(' ', 2);
             assertThat(space).as("a suggestion of several words: %s", suggestion).isPositive();
-            var sessions = h.models.current().orElseThrow().sessions();
+            var sessions = h.models.current().orElseThrow().localSessions().orElseThrow();
             int[] held = sessions.withSession(uri, Cancellation.NONE, session -> session.tokens());
 
             // Accept word (Ctrl+→): the editor inserts the first word and asks again.
