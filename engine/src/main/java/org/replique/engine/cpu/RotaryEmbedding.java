@@ -61,8 +61,10 @@ final class RotaryEmbedding {
             for (int i = 0; i < half; i++) {
                 float a = v[base + i];
                 float b = v[base + i + half];
-                v[base + i] = a * cos[2 * i] - b * sin[2 * i];
-                v[base + i + half] = a * sin[2 * i] + b * cos[2 * i];
+                // The same expression as the adjacent pairs' (ggml rotates both modes with one
+                // function), contracted to fused multiply-adds as its x86 build is.
+                v[base + i] = Math.fma(a, cos[2 * i], -(b * sin[2 * i]));
+                v[base + i + half] = Math.fma(a, sin[2 * i], b * cos[2 * i]);
             }
         }
     }
