@@ -251,7 +251,7 @@ public final class BenchCommand implements Callable<Integer> {
         String path = modelOptions.model == null ? null : modelOptions.model.toString();
         var settings = new org.replique.server.config.ServerSettings.ModelSettings(path, modelOptions.backend,
                 modelOptions.threads, modelOptions.context > 0 ? modelOptions.context : 4096,
-                modelOptions.weights == null ? "" : modelOptions.weights, "", "", "");
+                modelOptions.weights == null ? "" : modelOptions.weights, null, null, null);
         int maxTokens = spec.commandLine().getParseResult().hasMatchedOption("--n-gen") ? Math.max(1, generatedTokens)
                 : org.replique.server.config.ServerSettings.defaults().completion().maxTokens();
         AcceptBench bench = new AcceptBench(settings, maxTokens, 17);

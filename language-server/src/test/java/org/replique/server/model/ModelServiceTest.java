@@ -31,7 +31,7 @@ class ModelServiceTest {
     void aFailedLoadThatLeavesNoModelFailsTheWaitAndTheNextOnesAtOnce() {
         try (ModelService models = new ModelService()) {
             CompletableFuture<LoadedModel> ready = models.ready(p -> {});
-            models.load(new ServerSettings.ModelSettings("/nowhere/absent.gguf", "cpu", 0, 256, "", "", "", "")).join();
+            models.load(new ServerSettings.ModelSettings("/nowhere/absent.gguf", "cpu", 0, 256, "", null, null, null)).join();
             assertThat(ready).failsWithin(Duration.ofSeconds(10)).withThrowableThat().withMessageContaining("absent.gguf");
             assertThat(models.ready(p -> {})).isCompletedExceptionally();
         }
