@@ -26,6 +26,7 @@ public final class CpuBackend implements Backend {
     private final ComputePool pool;
     private final KvType kvType;
     private final Transformer transformer;
+    private final ForwardProfile profile;
     private final String description;
 
     /** One thread (the caller's), F32 cache. */
@@ -39,7 +40,9 @@ public final class CpuBackend implements Backend {
         this.kernels = kernels;
         this.pool = new ComputePool(threads);
         this.kvType = kvType;
-        this.transformer = new Transformer(model.config(), model.weights(), kernels, pool);
+        this.profile = new ForwardProfile(threads);
+        this.pool.profile(profile);
+        this.transformer = new Transformer(model.config(), model.weights(), kernels, pool, profile);
         this.description = description;
     }
 
@@ -66,6 +69,11 @@ public final class CpuBackend implements Backend {
     @Override
     public int threads() {
         return pool.threads();
+    }
+
+    /** Where forward passes spend their time: off until {@link ForwardProfile#enable enabled}. */
+    public ForwardProfile profile() {
+        return profile;
     }
 
     public KvType kvType() {

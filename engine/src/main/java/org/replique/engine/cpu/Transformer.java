@@ -37,14 +37,16 @@ final class Transformer {
     private final ComputePool pool;
     private final ParallelMatmul matmuls;
     private final RotaryEmbedding rope;
+    private final ForwardProfile profile;
 
-    Transformer(ModelConfig config, ModelWeights weights, Kernels kernels, ComputePool pool) {
+    Transformer(ModelConfig config, ModelWeights weights, Kernels kernels, ComputePool pool, ForwardProfile profile) {
         this.c = config;
         this.w = weights;
         this.kernels = kernels;
         this.pool = pool;
         this.matmuls = new ParallelMatmul(pool, kernels);
         this.rope = new RotaryEmbedding(config.ropeDims(), config.headDim(), config.ropeTheta());
+        this.profile = profile;
     }
 
     /** Evaluates {@code n} tokens at positions {@code state.length()…}; returns the last logits when asked. */
@@ -55,49 +57,81 @@ final class Transformer {
         int kvDim = c.kvDim();
         int start = state.length();
         state.willWrite(n);
+        ForwardProfile p = profile;
+        boolean batch = n > 1;
+        long began = p.start();
+        long t = began;
 
-        for (int t = 0; t < n; t++) {
-            w.tokenEmbedding().dequantizeRow(tokens[offset + t], s.x, t * dim);
+        for (int i = 0; i < n; i++) {
+            w.tokenEmbedding().dequantizeRow(tokens[offset + i], s.x, i * dim);
         }
         RotaryEmbedding.Angles[] angles = new RotaryEmbedding.Angles[n];
-        for (int t = 0; t < n; t++) angles[t] = rope.angles(start + t);
+        for (int i = 0; i < n; i++) angles[i] = rope.angles(start + i);
+        t = p.lap(batch, ForwardProfile.Step.EMBEDDING, t);
 
         for (int l = 0; l < c.layers(); l++) {
             cancel.check();
             LayerWeights layer = w.layers().get(l);
 
             // Attention block.
-            for (int t = 0; t < n; t++) rmsnorm(s.xb, t * dim, s.x, t * dim, layer.attentionNorm(), dim, c.rmsEps());
+            for (int i = 0; i < n; i++) rmsnorm(s.xb, i * dim, s.x, i * dim, layer.attentionNorm(), dim, c.rmsEps());
+            t = p.lap(batch, ForwardProfile.Step.NORM, t);
             PreparedInput xq = prepare(s, ATTENTION_INPUT, layer.wq(), s.xb, n);
             PreparedInput xk = kernels.share(xq, layer.wk(), s.xb, n);
             PreparedInput xv = kernels.share(xq, layer.wv(), s.xb, n);
+            t = p.lap(batch, ForwardProfile.Step.QUANTIZE, t);
             matmuls.multiply(new WeightMatrix[] {layer.wq(), layer.wk(), layer.wv()},
                     new PreparedInput[] {xq, xk, xv}, new float[][] {s.q, s.k, s.v});
-            for (int t = 0; t < n; t++) {
-                rope.apply(kernels, s.q, t * qDim, c.heads(), angles[t]);
-                rope.apply(kernels, s.k, t * kvDim, c.kvHeads(), angles[t]);
-                state.kv.store(l, (start + t) % state.slots, s.k, t * kvDim, s.v, t * kvDim);
+            t = p.lap(batch, ForwardProfile.Step.QKV, t, bytes(layer.wq()) + bytes(layer.wk()) + bytes(layer.wv()));
+            for (int i = 0; i < n; i++) {
+                rope.apply(kernels, s.q, i * qDim, c.heads(), angles[i]);
+                rope.apply(kernels, s.k, i * kvDim, c.kvHeads(), angles[i]);
+                state.kv.store(l, (start + i) % state.slots, s.k, i * kvDim, s.v, i * kvDim);
             }
+            t = p.lap(batch, ForwardProfile.Step.ROPE_KV, t);
             attend(state, l, start, n);
-            matmuls.multiply(layer.wo(), prepare(s, ATTENTION_OUTPUT, layer.wo(), s.attention, n), s.projected);
+            t = p.lap(batch, ForwardProfile.Step.ATTENTION, t);
+            PreparedInput attention = prepare(s, ATTENTION_OUTPUT, layer.wo(), s.attention, n);
+            t = p.lap(batch, ForwardProfile.Step.QUANTIZE, t);
+            matmuls.multiply(layer.wo(), attention, s.projected);
+            t = p.lap(batch, ForwardProfile.Step.OUTPUT_PROJECTION, t, bytes(layer.wo()));
             for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
+            t = p.lap(batch, ForwardProfile.Step.RESIDUAL, t);
 
             // Feed-forward block: down(silu(gate(x)) ⊙ up(x)).
-            for (int t = 0; t < n; t++) rmsnorm(s.xb, t * dim, s.x, t * dim, layer.ffnNorm(), dim, c.rmsEps());
+            for (int i = 0; i < n; i++) rmsnorm(s.xb, i * dim, s.x, i * dim, layer.ffnNorm(), dim, c.rmsEps());
+            t = p.lap(batch, ForwardProfile.Step.NORM, t);
             PreparedInput xGate = prepare(s, FFN_INPUT, layer.wGate(), s.xb, n);
-            matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), kernels.share(xGate, layer.wUp(), s.xb, n), s.gate, s.up);
-            matmuls.multiply(layer.wDown(), prepare(s, FFN_HIDDEN, layer.wDown(), s.gate, n), s.projected);
+            PreparedInput xUp = kernels.share(xGate, layer.wUp(), s.xb, n);
+            t = p.lap(batch, ForwardProfile.Step.QUANTIZE, t);
+            matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), xUp, s.gate, s.up);
+            t = p.lap(batch, ForwardProfile.Step.GATE_UP, t, bytes(layer.wGate()) + bytes(layer.wUp()));
+            PreparedInput hidden = prepare(s, FFN_HIDDEN, layer.wDown(), s.gate, n);
+            t = p.lap(batch, ForwardProfile.Step.QUANTIZE, t);
+            matmuls.multiply(layer.wDown(), hidden, s.projected);
+            t = p.lap(batch, ForwardProfile.Step.DOWN, t, bytes(layer.wDown()));
             for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
+            t = p.lap(batch, ForwardProfile.Step.RESIDUAL, t);
         }
         cancel.check();
         state.advance(n);
         if (!wantLogits) {
+            p.call(batch, n, c.layers(), began);
             return null;
         }
         rmsnorm(s.last, 0, s.x, (n - 1) * dim, w.outputNorm(), dim, c.rmsEps());
+        t = p.lap(batch, ForwardProfile.Step.NORM, t);
         float[] logits = new float[c.vocabSize()];
-        matmuls.multiply(w.output(), prepare(s, FINAL, w.output(), s.last, 1), logits);
+        PreparedInput last = prepare(s, FINAL, w.output(), s.last, 1);
+        t = p.lap(batch, ForwardProfile.Step.QUANTIZE, t);
+        matmuls.multiply(w.output(), last, logits);
+        p.lap(batch, ForwardProfile.Step.LOGITS, t, bytes(w.output()));
+        p.call(batch, n, c.layers(), began);
         return logits;
+    }
+
+    private static long bytes(WeightMatrix m) {
+        return m.data().byteSize();
     }
 
     /** {@code x} prepared for {@code weights}, in the state's reusable input for {@code site}. */
