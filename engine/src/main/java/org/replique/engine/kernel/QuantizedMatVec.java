@@ -5,6 +5,7 @@ import static org.replique.engine.kernel.VectorShapes.F;
 import static org.replique.engine.kernel.VectorShapes.GB;
 import static org.replique.engine.kernel.VectorShapes.GF;
 import static org.replique.engine.kernel.VectorShapes.GROUP_VECTORS;
+import static org.replique.engine.kernel.VectorShapes.I;
 import static org.replique.engine.kernel.VectorShapes.L;
 import static org.replique.engine.kernel.VectorShapes.LE;
 import static org.replique.engine.kernel.VectorShapes.PARTS;
@@ -22,9 +23,10 @@ import org.replique.engine.tensor.WeightMatrix;
  * mapping: the decode path, where every weight is read once per token.
  *
  * <p>Q8_0 ({@link #dotQ8_0}) reproduces ggml's x86 arithmetic to the bit. Q4_0, where arithmetic
- * rather than memory is the limit: the activations come with their block scale already applied
- * ({@code d_x · q_x}, exact in float), which saves a multiplication per block; the products
- * {@code (q_w − 8) · d_x·q_x} are still exact, only the sums round.
+ * rather than memory is the limit ({@link #dotQ4_0}), keeps each block's sum exact as ggml does
+ * but with fewer instructions than ggml's lanes would take in the Vector API: the nibbles are
+ * widened and converted unsigned, and the {@code −8} offset is folded into the lanes' starting
+ * values ({@link #Q4_0_ACTIVATIONS}).
  *
  * <p>Rows are taken two at a time from the two halves of the range, in one loop: two independent
  * streams through memory whose cache misses overlap (a single stream leaves the core waiting at
@@ -41,8 +43,16 @@ final class QuantizedMatVec {
      */
     static final PreparedInput.View<float[]> GROUPED = (x, previous) -> groupedQuants(x, GF.length(), previous);
 
-    /** Q8_0 activations as floats {@code d·q} (exact), row after row. */
-    static final PreparedInput.View<float[]> SCALED = (x, previous) -> TiledMatmul.paddedFloats(x, x.cols(), previous);
+    /**
+     * Q8_0 activations for the Q4_0 kernel: the quants as floats (integers, row after row) and,
+     * for each block of 32, the {@code L} lanes' starting values: lane {@code l} starts at
+     * {@code −8 · Σ q_x[j]} over the weights {@code j ≡ l (mod L)} that it multiplies, so that
+     * unsigned nibbles {@code q_w} give the lanes {@code Σ (q_w − 8)·q_x}.
+     */
+    static final PreparedInput.View<Q4Activations> Q4_0_ACTIVATIONS = QuantizedMatVec::q4Activations;
+
+    /** See {@link #Q4_0_ACTIVATIONS}. */
+    record Q4Activations(float[] quants, float[] offsets) {}
 
     static final MatmulKernel Q8_0 = new MatmulKernel() {
         @Override
@@ -64,7 +74,7 @@ final class QuantizedMatVec {
 
         @Override
         public void derive(PreparedInput x) {
-            x.view(SCALED);
+            x.view(Q4_0_ACTIVATIONS);
         }
     };
 
@@ -117,20 +127,38 @@ final class QuantizedMatVec {
         int rows = w.rows();
         int cols = w.cols();
         int blocks = cols / 32;
-        float[] xd = x.view(SCALED);
+        Q4Activations xa = x.view(Q4_0_ACTIVATIONS);
         int half = (rowEnd - rowStart) / 2;
         for (int i = 0; i < half; i++) {
             int r = rowStart + i;
             for (int t = 0; t < x.rows(); t++) {
-                dotQ4_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xd, t * cols, out, t * rows + r,
-                        t * rows + r + half);
+                dotQ4_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xa, x.scales, t * blocks, out,
+                        t * rows + r, t * rows + r + half);
             }
         }
         for (int r = rowStart + 2 * half; r < rowEnd; r++) {
             for (int t = 0; t < x.rows(); t++) {
-                out[t * rows + r] = dotQ4_0(data, r * rowBytes, blocks, xd, t * cols);
+                out[t * rows + r] = dotQ4_0(data, r * rowBytes, blocks, xa, x.scales, t * blocks);
             }
         }
+    }
+
+    static Q4Activations q4Activations(PreparedInput x, Q4Activations previous) {
+        int n = x.rows() * x.cols();
+        int blocks = n / 32;
+        boolean reuse = previous != null && previous.quants.length >= n && previous.offsets.length >= blocks * L;
+        Q4Activations a = reuse ? previous : new Q4Activations(new float[n], new float[blocks * L]);
+        byte[] q = x.quants;
+        java.util.Arrays.fill(a.offsets, 0, blocks * L, 0f);
+        for (int b = 0; b < blocks; b++) {
+            for (int j = 0; j < 32; j++) {
+                byte v = q[32 * b + j];
+                a.quants[32 * b + j] = v;
+                // 16 is a multiple of every lane count, so weights j and j + 16 share lane j % L.
+                a.offsets[b * L + j % L] -= 8 * v;
+            }
+        }
+        return a;
     }
 
     /**
@@ -210,55 +238,75 @@ final class QuantizedMatVec {
     }
 
     /**
-     * One Q4_0 row ({@code f16 d | u8 qs[16]} blocks: low nibbles are weights 0..15, high nibbles
-     * 16..31, both offset by 8) times one row of scaled activations {@code xd}.
+     * One Q4_0 row ({@code f16 d | u8 qs[16]} blocks from {@code base}: low nibbles are weights
+     * 0..15, high nibbles 16..31, both offset by 8) times activation row {@code row}'s Q8_0
+     * blocks (from block {@code so}). Each block's lanes hold exact integer sums
+     * {@code Σ (q_w − 8)·q_x} (at most 32·8·127 in magnitude), scaled by {@code d_w·d_x} into
+     * float accumulators, as ggml does; only the lanes differ from ggml's.
      */
-    static float dotQ4_0(MemorySegment w, long base, int blocks, float[] xd, int xo) {
+    static float dotQ4_0(MemorySegment w, long base, int blocks, Q4Activations x, float[] xs, int so) {
         FloatVector acc = FloatVector.zero(F);
+        float[] quants = x.quants;
+        float[] offsets = x.offsets;
         for (int b = 0; b < blocks; b++) {
             long block = base + 18L * b;
-            acc = blockQ4_0(w, block, xd, xo + 32 * b).fma(scale(w, block), acc);
+            int xb = 32 * (so + b);
+            FloatVector sum = FloatVector.fromArray(F, offsets, (so + b) * L);
+            for (int h = 0; h < 16; h += B.length()) {
+                ByteVector packed = ByteVector.fromMemorySegment(B, w, block + 2 + h, LE);
+                for (int p = 0; p < PARTS; p++) {
+                    IntVector q = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, p);
+                    sum = low(q).fma(FloatVector.fromArray(F, quants, xb + h + p * L), sum);
+                    sum = high(q).fma(FloatVector.fromArray(F, quants, xb + 16 + h + p * L), sum);
+                }
+            }
+            acc = sum.fma(FloatVector.broadcast(F, Blocks.f16(w, block) * xs[so + b]), acc);
         }
         return VectorShapes.sum(acc);
     }
 
     /** {@link #dotQ4_0} of two rows at once, into {@code out[o1]} and {@code out[o2]}. */
-    static void dotQ4_0x2(MemorySegment w, long base1, long base2, int blocks, float[] xd, int xo, float[] out, int o1,
-                          int o2) {
+    static void dotQ4_0x2(MemorySegment w, long base1, long base2, int blocks, Q4Activations x, float[] xs, int so,
+                          float[] out, int o1, int o2) {
         FloatVector acc1 = FloatVector.zero(F);
         FloatVector acc2 = FloatVector.zero(F);
+        float[] quants = x.quants;
+        float[] offsets = x.offsets;
         for (int b = 0; b < blocks; b++) {
             long block1 = base1 + 18L * b;
             long block2 = base2 + 18L * b;
-            int xb = xo + 32 * b;
-            acc1 = blockQ4_0(w, block1, xd, xb).fma(scale(w, block1), acc1);
-            acc2 = blockQ4_0(w, block2, xd, xb).fma(scale(w, block2), acc2);
+            int xb = 32 * (so + b);
+            FloatVector sum1 = FloatVector.fromArray(F, offsets, (so + b) * L);
+            FloatVector sum2 = sum1;
+            for (int h = 0; h < 16; h += B.length()) {
+                ByteVector packed1 = ByteVector.fromMemorySegment(B, w, block1 + 2 + h, LE);
+                ByteVector packed2 = ByteVector.fromMemorySegment(B, w, block2 + 2 + h, LE);
+                for (int p = 0; p < PARTS; p++) {
+                    IntVector q1 = (IntVector) packed1.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, p);
+                    IntVector q2 = (IntVector) packed2.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, p);
+                    FloatVector xLow = FloatVector.fromArray(F, quants, xb + h + p * L);
+                    FloatVector xHigh = FloatVector.fromArray(F, quants, xb + 16 + h + p * L);
+                    sum1 = low(q1).fma(xLow, sum1);
+                    sum1 = high(q1).fma(xHigh, sum1);
+                    sum2 = low(q2).fma(xLow, sum2);
+                    sum2 = high(q2).fma(xHigh, sum2);
+                }
+            }
+            float dx = xs[so + b];
+            acc1 = sum1.fma(FloatVector.broadcast(F, Blocks.f16(w, block1) * dx), acc1);
+            acc2 = sum2.fma(FloatVector.broadcast(F, Blocks.f16(w, block2) * dx), acc2);
         }
         out[o1] = VectorShapes.sum(acc1);
         out[o2] = VectorShapes.sum(acc2);
     }
 
-    /** {@code Σ (q_w − 8)·x} of one Q4_0 block in lanes. */
-    private static FloatVector blockQ4_0(MemorySegment w, long block, float[] xq, int xb) {
-        FloatVector sum = FloatVector.zero(F);
-        for (int h = 0; h < 16; h += B.length()) {
-            ByteVector packed = ByteVector.fromMemorySegment(B, w, block + 2 + h, LE);
-            ByteVector low = packed.and((byte) 0x0f).sub((byte) 8);
-            // Bytes have no shift instruction on x86: shift the 16-bit pairs, then mask.
-            ByteVector high = packed.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4)
-                    .reinterpretAsBytes().and((byte) 0x0f).sub((byte) 8);
-            for (int p = 0; p < PARTS; p++) {
-                FloatVector lowWeights = (FloatVector) low.convertShape(VectorOperators.B2F, F, p);
-                FloatVector highWeights = (FloatVector) high.convertShape(VectorOperators.B2F, F, p);
-                sum = lowWeights.fma(FloatVector.fromArray(F, xq, xb + h + p * L), sum);
-                sum = highWeights.fma(FloatVector.fromArray(F, xq, xb + 16 + h + p * L), sum);
-            }
-        }
-        return sum;
+    /** The low nibbles of bytes widened to ints, as floats 0..15. */
+    private static FloatVector low(IntVector bytes) {
+        return (FloatVector) bytes.and(0xf).convert(VectorOperators.I2F, 0);
     }
 
-    /** The block's {@code d_w}, in every lane. */
-    private static FloatVector scale(MemorySegment w, long block) {
-        return FloatVector.broadcast(F, Blocks.f16(w, block));
+    /** The high nibbles of bytes widened (unsigned) to ints, as floats 0..15. */
+    private static FloatVector high(IntVector bytes) {
+        return (FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
     }
 }
