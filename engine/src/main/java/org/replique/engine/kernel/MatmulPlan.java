@@ -1,5 +1,7 @@
 package org.replique.engine.kernel;
 
+import org.replique.engine.tensor.InterleavedQ4_0;
+import org.replique.engine.tensor.WeightLayout;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
@@ -11,7 +13,8 @@ import org.replique.engine.tensor.WeightMatrix;
  *
  * <p>One to {@value #TILE_FROM}−1 activation rows (decoding) read the weights straight from the
  * mapping, each weight once per token; larger batches (prompts) go through tiled kernels that
- * decode each weight once per batch.
+ * decode each weight once per batch. Q4_0 weights that the backend copied interleaved
+ * ({@link #layoutFor}) have their own decode kernel; the tiled kernel decodes either layout.
  */
 record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
     /** Batch size from which the tiled kernels are used. */
@@ -24,8 +27,18 @@ record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
             case F32, F16, BF16 -> tiled ? TiledMatmul.KERNEL : FloatMatVec.KERNEL;
             case Q8_0 -> !tiled ? QuantizedMatVec.Q8_0
                     : PairedQ8Matmul.applies() ? PairedQ8Matmul.KERNEL : TiledQ8Matmul.KERNEL;
-            case Q4_0 -> tiled ? TiledMatmul.KERNEL : QuantizedMatVec.Q4_0;
+            case Q4_0 -> tiled ? TiledMatmul.KERNEL
+                    : w.layout() == WeightLayout.Q4_0_X8 ? InterleavedQ4_0Matmul.KERNEL : QuantizedMatVec.Q4_0;
         };
         return new MatmulPlan(format, kernel);
+    }
+
+    /**
+     * The layout these kernels multiply {@code w} fastest in: Q4_0 rows interleaved by eight
+     * ({@link InterleavedQ4_0Matmul}) where vectors hold eight floats or more, else the file's.
+     */
+    static WeightLayout layoutFor(WeightMatrix w) {
+        return VectorShapes.L >= InterleavedQ4_0.ROWS && InterleavedQ4_0.applies(w) ? WeightLayout.Q4_0_X8
+                : WeightLayout.ROWS;
     }
 }

@@ -3,6 +3,8 @@ package org.replique.engine.kernel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.replique.engine.tensor.Blocks;
+import org.replique.engine.tensor.InterleavedQ4_0;
+import org.replique.engine.tensor.WeightLayout;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
@@ -85,15 +87,27 @@ public final class ScalarKernels implements Kernels {
             case Q4_0 -> {
                 float sum = 0;
                 int so = xo / 32;
-                for (int b = 0; b < cols / 32; b++) {
+                int blocks = cols / 32;
+                boolean interleaved = w.layout() == WeightLayout.Q4_0_X8;
+                for (int b = 0; b < blocks; b++) {
                     long block = base + 18L * b;
                     int q0 = xo + 32 * b;
                     int sumi = 0;
                     for (int j = 0; j < 16; j++) {
-                        int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + j) & 0xff;
-                        sumi += ((packed & 0x0f) - 8) * x.quants[q0 + j] + ((packed >>> 4) - 8) * x.quants[q0 + j + 16];
+                        int low;
+                        int high;
+                        if (interleaved) {
+                            low = InterleavedQ4_0.quant(data, blocks, r, b, j);
+                            high = InterleavedQ4_0.quant(data, blocks, r, b, j + 16);
+                        } else {
+                            int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + j) & 0xff;
+                            low = packed & 0x0f;
+                            high = packed >>> 4;
+                        }
+                        sumi += (low - 8) * x.quants[q0 + j] + (high - 8) * x.quants[q0 + j + 16];
                     }
-                    sum += sumi * (Blocks.f16(data, block) * x.scales[so + b]);
+                    float d = interleaved ? InterleavedQ4_0.scale(data, blocks, r, b) : Blocks.f16(data, block);
+                    sum += sumi * (d * x.scales[so + b]);
                 }
                 return sum;
             }
