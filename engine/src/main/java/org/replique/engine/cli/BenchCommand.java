@@ -167,6 +167,7 @@ public final class BenchCommand implements Callable<Integer> {
         o.addProperty("backend", backend.description());
         o.addProperty("threads", backend instanceof CpuBackend cpu ? cpu.threads() : modelOptions.threads);
         o.addProperty("kv_type", modelOptions.backendOptions().kvType().wireName());
+        if (backend instanceof CpuBackend cpu) o.addProperty("weights_memory", cpu.placement().wireName());
         o.addProperty("n_prompt", r.promptTokens());
         o.addProperty("n_gen", r.generatedTokens());
         o.addProperty("repetitions", r.runs().length);

@@ -3,6 +3,7 @@ package org.replique.engine.cli;
 import java.nio.file.Path;
 import org.replique.engine.backend.BackendOptions;
 import org.replique.engine.backend.KvType;
+import org.replique.engine.backend.WeightPlacement;
 import org.replique.engine.model.EmbeddedModel;
 import picocli.CommandLine.Option;
 
@@ -32,12 +33,18 @@ public final class ModelOptions {
             description = "attention window in positions (default: from the model file; 0 = none)")
     int slidingWindow;
 
+    @Option(names = "--weights-memory", paramLabel = "WHERE", defaultValue = "auto",
+            description = "cpu backend: copy (read the weights from a copy made at start, in 2 MiB pages and the "
+                    + "kernels' layouts, the file's cached pages dropped), map (read them in place from the file "
+                    + "mapping) or auto (default: copy where memory allows)")
+    String weightsMemory;
+
     public Path modelPath() {
         return model != null ? model : EmbeddedModel.path();
     }
 
     public BackendOptions backendOptions() {
-        return new BackendOptions(threads, kernels, KvType.parse(kvType));
+        return new BackendOptions(threads, kernels, KvType.parse(kvType), WeightPlacement.parse(weightsMemory));
     }
 
     /** The context to allocate: the explicit value, else the model's, capped at Claire's 4096-token windows. */

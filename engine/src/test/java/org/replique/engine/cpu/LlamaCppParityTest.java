@@ -14,8 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.replique.engine.backend.BackendOptions;
+import org.replique.engine.backend.WeightPlacement;
 import org.replique.engine.generate.GenerationResult;
 import org.replique.engine.model.EmbeddedModel;
 import org.replique.engine.model.Model;
@@ -80,10 +83,13 @@ class LlamaCppParityTest {
         assertTopLogits(r, ref, variant.startsWith("f32") ? 1e-4 : QUANTIZED_TOLERANCE);
     }
 
-    @Test
-    void stories260KQ4_0AgreesOnTheTopTokenAndTheTop10Logits() {
+    /** Q4_0 read from the mapping and from the backend's interleaved copy: two sets of kernels. */
+    @ParameterizedTest(name = "weights {0}")
+    @EnumSource(value = WeightPlacement.class, names = {"MAP", "COPY"})
+    void stories260KQ4_0AgreesOnTheTopTokenAndTheTop10Logits(WeightPlacement placement) {
         LlamaCppReference ref = reference("stories260K-q4_0.once.n64.kvf32.llamacpp.json");
-        GenerationResult r = Greedy.run(model("stories260K-q4_0.gguf"), ref.promptTokens(), 1);
+        GenerationResult r = Greedy.run(model("stories260K-q4_0.gguf"), ref.promptTokens(), 1,
+                BackendOptions.defaults().withPlacement(placement));
         assertThat(r.first().tokens()[0]).isEqualTo(ref.nextTokenTop().getFirst().id());
         assertTopLogits(r, ref, 0.3);
     }
@@ -141,12 +147,14 @@ class LlamaCppParityTest {
         assertTopLogits(r, ref, type.equals("F32") ? 1e-4 : SYNTHETIC_QUANTIZED_TOLERANCE);
     }
 
-    @Test
-    void syntheticQ4_0AgreesOnTheTopTokenAndTheTop10Logits(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "weights {0}")
+    @EnumSource(value = WeightPlacement.class, names = {"MAP", "COPY"})
+    void syntheticQ4_0AgreesOnTheTopTokenAndTheTop10Logits(WeightPlacement placement, @TempDir Path dir)
+            throws Exception {
         Path file = dir.resolve("synthetic-q4_0.gguf");
         SyntheticModel.write(file, SyntheticModel.Shape.tinyMistral(), TensorType.Q4_0, 7);
         LlamaCppReference ref = reference("synthetic-mistral-q4_0.alceste.n64.kvf32.llamacpp.json");
-        GenerationResult r = Greedy.run(file, ref.promptTokens(), 1);
+        GenerationResult r = Greedy.run(file, ref.promptTokens(), 1, BackendOptions.defaults().withPlacement(placement));
         assertThat(r.first().tokens()[0]).isEqualTo(ref.nextTokenTop().getFirst().id());
         assertTopLogits(r, ref, 0.3);
     }
