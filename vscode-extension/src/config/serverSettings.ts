@@ -10,6 +10,7 @@ export const SERVER_KEYS: readonly string[] = [
   'model.backend',
   'model.threads',
   'model.contextLength',
+  'model.weights',
   'sampling.temperature',
   'sampling.topK',
   'sampling.topP',

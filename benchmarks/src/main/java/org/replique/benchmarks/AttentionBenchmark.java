@@ -76,13 +76,13 @@ public class AttentionBenchmark {
 
     @Benchmark
     public void attentionF32(Blackhole bh) {
-        k.attention(q, 0, keys, values, 3 * HEAD, KV_DIM, length, 0, length, HEAD, 0.088f, scores, out, 0);
+        k.attention(q, 0, keys, values, 3 * HEAD, KV_DIM, length, 0, length, HEAD, 0.088f, false, scores, out, 0);
         bh.consume(out);
     }
 
     @Benchmark
     public void attentionF16(Blackhole bh) {
-        k.attention(q, 0, halfKeys, halfValues, 3 * HEAD, KV_DIM, length, 0, length, HEAD, 0.088f, scores, out, 0);
+        k.attention(q, 0, halfKeys, halfValues, 3 * HEAD, KV_DIM, length, 0, length, HEAD, 0.088f, false, scores, out, 0);
         bh.consume(out);
     }
 

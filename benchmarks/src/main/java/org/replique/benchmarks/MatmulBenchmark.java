@@ -37,7 +37,7 @@ import org.replique.engine.tensor.WeightMatrix;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0"})
 public class MatmulBenchmark {
-    @Param({"Q4_0", "Q8_0", "F16"})
+    @Param({"Q4_0", "Q8_0", "F16", "Q4_K", "Q5_K", "Q6_K"})
     public String type;
 
     @Param({"vector", "scalar"})

@@ -34,6 +34,17 @@ final class RandomMatrices {
             case F32 -> {
                 for (long i = 0; i < bytes / 4; i++) data.set(Blocks.F32_LAYOUT, 4 * i, (float) random.nextGaussian());
             }
+            case Q4_K, Q5_K -> {
+                for (long b = 0; b < bytes / blockBytes; b++) {
+                    data.set(Blocks.F16_LAYOUT, b * blockBytes, Float.floatToFloat16((float) random.nextDouble(1e-5, 2e-4)));
+                    data.set(Blocks.F16_LAYOUT, b * blockBytes + 2, Float.floatToFloat16((float) random.nextDouble(1e-4, 2e-3)));
+                }
+            }
+            case Q6_K -> {
+                for (long b = 0; b < bytes / blockBytes; b++) {
+                    data.set(Blocks.F16_LAYOUT, b * blockBytes + 208, Float.floatToFloat16((float) random.nextDouble(1e-5, 2e-4)));
+                }
+            }
         }
         return new WeightMatrix(type + " " + rows + "×" + cols, type, rows, cols, data);
     }

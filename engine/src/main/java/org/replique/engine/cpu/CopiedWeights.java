@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.replique.engine.backend.WeightPlacement;
 import org.replique.engine.kernel.Kernels;
 import org.replique.engine.model.LayerWeights;
@@ -72,18 +73,17 @@ final class CopiedWeights {
             MemorySegment target = memory.asSlice(offsets[i], w.data().byteSize());
             // The embedding is read a row at a time by the forward pass itself: it keeps the file's layout.
             copies[i] = w == weights.tokenEmbedding() ? Kernels.copyAsIs(w, target) : kernels.copy(w, target);
-            if (Linux.available()) Linux.madvise(w.data(), Linux.MADV_DONTNEED);
+            // Only a file mapping's pages can be given back: they are the file's, read again if
+            // anything else needs them. Matrices quantized at load live in memory of their own.
+            if (Linux.available() && w.data().isMapped()) Linux.madvise(w.data(), Linux.MADV_DONTNEED);
         });
-        if (Linux.available()) Linux.fadvise(model.file().path(), 0, 0, Linux.POSIX_FADV_DONTNEED);
-        java.util.function.UnaryOperator<WeightMatrix> copyOf = w -> copies[index.get(w)];
+        Path file = model.path();
+        if (Linux.available() && Files.isRegularFile(file)) Linux.fadvise(file, 0, 0, Linux.POSIX_FADV_DONTNEED);
+        UnaryOperator<WeightMatrix> copyOf = w -> copies[index.get(w)];
         List<LayerWeights> layers = new ArrayList<>(weights.layers().size());
-        for (LayerWeights l : weights.layers()) {
-            layers.add(new LayerWeights(l.attentionNorm(), copyOf.apply(l.wq()), copyOf.apply(l.wk()),
-                    copyOf.apply(l.wv()), copyOf.apply(l.wo()), l.ffnNorm(), copyOf.apply(l.wGate()),
-                    copyOf.apply(l.wUp()), copyOf.apply(l.wDown())));
-        }
+        for (LayerWeights l : weights.layers()) layers.add(l.withMatrices(copyOf));
         return new ModelWeights(copyOf.apply(weights.tokenEmbedding()), List.copyOf(layers), weights.outputNorm(),
-                copyOf.apply(weights.output()), weights.tiedOutput());
+                weights.outputNormBias(), copyOf.apply(weights.output()), weights.tiedOutput());
     }
 
     /** Bytes the copy takes. */
@@ -99,9 +99,7 @@ final class CopiedWeights {
     private static List<WeightMatrix> matrices(ModelWeights weights) {
         List<WeightMatrix> all = new ArrayList<>();
         all.add(weights.tokenEmbedding());
-        for (LayerWeights l : weights.layers()) {
-            all.addAll(List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()));
-        }
+        for (LayerWeights l : weights.layers()) all.addAll(l.matrices());
         all.add(weights.output());
         return all;
     }

@@ -114,7 +114,7 @@ public final class CpuBackend implements Backend {
     @Override
     public InferenceState newState(int contextLength) {
         int capacity = Math.max(1, contextLength);
-        return new CpuState(model.config(), capacity, Math.min(CHUNK, capacity), kvType, pool.threads());
+        return new CpuState(model.config(), model.weights(), capacity, Math.min(CHUNK, capacity), kvType, pool.threads());
     }
 
     @Override
@@ -140,7 +140,7 @@ public final class CpuBackend implements Backend {
         for (int done = 0; done < count; done += chunk) {
             int n = Math.min(chunk, count - done);
             boolean last = done + n == count;
-            logits = transformer.forward(cpu, tokens, offset + done, n, last, cancel);
+            logits = transformer.forward(cpu, tokens, offset + done, n, count > 1, last, cancel);
         }
         return logits;
     }

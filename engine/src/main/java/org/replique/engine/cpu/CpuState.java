@@ -3,7 +3,9 @@ package org.replique.engine.cpu;
 import org.replique.engine.backend.InferenceState;
 import org.replique.engine.backend.KvType;
 import org.replique.engine.kernel.PreparedInput;
+import org.replique.engine.model.BlockLayout;
 import org.replique.engine.model.ModelConfig;
+import org.replique.engine.model.ModelWeights;
 
 /**
  * One sequence on the CPU: the KV cache (F32 or F16, per layer) and the scratch buffers of a chunk.
@@ -27,17 +29,13 @@ final class CpuState implements InferenceState {
      */
     private int oldestHeld;
 
-    CpuState(ModelConfig c, int capacity, int chunk) {
-        this(c, capacity, chunk, KvType.F32, 1);
-    }
-
     /** A state whose attention may run on {@code threads} threads at once (each has its own scores). */
-    CpuState(ModelConfig c, int capacity, int chunk, KvType kvType, int threads) {
+    CpuState(ModelConfig c, ModelWeights w, int capacity, int chunk, KvType kvType, int threads) {
         this.capacity = capacity;
         this.window = c.slidingWindow() > 0 && c.slidingWindow() < capacity ? c.slidingWindow() : 0;
         this.slots = window > 0 ? Math.min(capacity, window + chunk) : capacity;
         this.kv = new KvCache(kvType, c.layers(), slots, c.kvDim());
-        this.scratch = new Scratch(c, chunk, window > 0 ? window : capacity, threads);
+        this.scratch = new Scratch(c, w, chunk, window > 0 ? window : capacity, threads);
     }
 
     @Override
@@ -81,15 +79,25 @@ final class CpuState implements InferenceState {
         return kv.bytes() + scratch.bytes();
     }
 
-    /** Activation buffers for a chunk of tokens, reused from call to call. */
+    /**
+     * Activation buffers for a chunk of tokens, reused from call to call. Those a layout does not
+     * use are null: {@code qkv} without a fused Q/K/V matrix, {@code xb2} and {@code ffnOut} outside
+     * parallel blocks, {@code gate} without SwiGLU.
+     */
     static final class Scratch {
         final float[] x;
         final float[] xb;
+        /** The attention input when a block normalizes it separately (Falcon-40B). */
+        final float[] xb2;
+        /** The fused Q/K/V projection, split into {@code q}, {@code k}, {@code v}. */
+        final float[] qkv;
         final float[] q;
         final float[] k;
         final float[] v;
         final float[] attention;
         final float[] projected;
+        /** The feed-forward's output in a parallel block, added to the residual with attention's. */
+        final float[] ffnOut;
         final float[] gate;
         final float[] up;
         /** Attention scores, one array per compute thread. */
@@ -98,24 +106,33 @@ final class CpuState implements InferenceState {
         /** Prepared activations, refilled at every layer instead of reallocated; see {@link Transformer}. */
         final PreparedInput[] prepared = new PreparedInput[Transformer.PREPARED_SITES];
 
-        Scratch(ModelConfig c, int chunk, int span, int threads) {
+        Scratch(ModelConfig c, ModelWeights w, int chunk, int span, int threads) {
             int qDim = c.heads() * c.headDim();
+            boolean parallel = c.block().parallel();
+            boolean fused = w.layers().stream().anyMatch(l -> l.wqkv() != null);
+            boolean secondNorm = w.layers().stream().anyMatch(l -> l.attentionNorm2() != null);
             x = new float[chunk * c.dim()];
             xb = new float[chunk * c.dim()];
+            xb2 = secondNorm ? new float[chunk * c.dim()] : null;
+            qkv = fused ? new float[chunk * (qDim + 2 * c.kvDim())] : null;
             q = new float[chunk * qDim];
             k = new float[chunk * c.kvDim()];
             v = new float[chunk * c.kvDim()];
             attention = new float[chunk * qDim];
             projected = new float[chunk * c.dim()];
-            gate = new float[chunk * c.ffnDim()];
+            ffnOut = parallel ? new float[chunk * c.dim()] : null;
+            gate = c.block().feedForward() == BlockLayout.FeedForward.SWIGLU ? new float[chunk * c.ffnDim()] : null;
             up = new float[chunk * c.ffnDim()];
             scores = new float[threads][span];
             last = new float[c.dim()];
         }
 
         long bytes() {
-            return 4L * (x.length + xb.length + q.length + k.length + v.length + attention.length + projected.length
-                    + gate.length + up.length + (long) scores.length * scores[0].length + last.length);
+            long floats = (long) scores.length * scores[0].length;
+            for (float[] a : new float[][] {x, xb, xb2, qkv, q, k, v, attention, projected, ffnOut, gate, up, last}) {
+                if (a != null) floats += a.length;
+            }
+            return 4L * floats;
         }
     }
 }

@@ -22,14 +22,14 @@ public final class ForwardProfile {
     /** The steps of the forward pass, in order. */
     public enum Step {
         EMBEDDING("embedding"),
-        NORM("rmsnorm"),
+        NORM("norm"),
         QUANTIZE("activations → Q8"),
         QKV("Q/K/V matmul"),
         ROPE_KV("RoPE + KV store"),
         ATTENTION("attention"),
         OUTPUT_PROJECTION("output proj matmul"),
         RESIDUAL("residual adds"),
-        GATE_UP("gate/up matmul + SwiGLU"),
+        GATE_UP("gate/up matmul + activation"),
         DOWN("down matmul"),
         LOGITS("logits matmul");
 
@@ -67,6 +67,10 @@ public final class ForwardProfile {
     private final long[] jobs;
     private long callerWaitNanos;
     private long poolJobs;
+    /** The running call's table (null when none is recorded), its start and its running step's. */
+    private Table current;
+    private long callStart;
+    private long stepStart;
 
     ForwardProfile(int threads) {
         this.busyNanos = new long[threads];
@@ -92,36 +96,42 @@ public final class ForwardProfile {
         poolJobs = 0;
     }
 
-    /** The time now when enabled, else 0: the start of the first step of a call. */
-    long start() {
-        return enabled ? System.nanoTime() : 0;
-    }
-
     /**
-     * Ends a step that started at {@code since} (a {@link #start} or an earlier lap) and
-     * read {@code bytes} of weights; returns the time now, the next step's start.
+     * Starts a call ({@code batch}: prompt tokens, else a decoded token) and its first step. The
+     * profile keeps the running call's clock: steps are laps of it.
      */
-    long lap(boolean batch, Step step, long since, long bytes) {
-        if (!enabled) return 0;
+    void begin(boolean batch) {
+        if (!enabled) {
+            current = null;
+            return;
+        }
+        current = batch ? prompt : decode;
+        callStart = stepStart = System.nanoTime();
+    }
+
+    /** Ends the running step, which read {@code bytes} of weights; the next step starts now. */
+    void lap(Step step, long bytes) {
+        Table t = current;
+        if (t == null) return;
         long now = System.nanoTime();
-        Table t = batch ? prompt : decode;
-        t.nanos[step.ordinal()] += now - since;
+        t.nanos[step.ordinal()] += now - stepStart;
         t.bytes[step.ordinal()] += bytes;
-        return now;
+        stepStart = now;
     }
 
-    long lap(boolean batch, Step step, long since) {
-        return lap(batch, step, since, 0);
+    void lap(Step step) {
+        lap(step, 0);
     }
 
-    /** Ends a whole call of {@code tokens} tokens through {@code layers} layers that started at {@code since}. */
-    void call(boolean batch, int tokens, int layers, long since) {
-        if (!enabled) return;
-        Table t = batch ? prompt : decode;
+    /** Ends the running call, of {@code tokens} tokens through {@code layers} layers. */
+    void end(int tokens, int layers) {
+        Table t = current;
+        if (t == null) return;
         t.calls++;
         t.tokens += tokens;
         t.layerPasses += layers;
-        t.wallNanos += System.nanoTime() - since;
+        t.wallNanos += System.nanoTime() - callStart;
+        current = null;
     }
 
     /** Pool: thread {@code worker} ran tasks of one job for {@code nanos}. */

@@ -46,13 +46,13 @@ final class KvCache {
 
     /** {@link Kernels#attention} of one query head over {@code length} positions from {@code firstSlot}. */
     void attend(Kernels kernels, int layer, float[] q, int qOffset, int headOffset, int firstSlot, int length,
-                int headDim, float scale, float[] scores, float[] out, int outOffset) {
+                int headDim, float scale, boolean inBatch, float[] scores, float[] out, int outOffset) {
         if (type == KvType.F32) {
             kernels.attention(q, qOffset, keys[layer], values[layer], headOffset, kvDim, slots, firstSlot, length,
-                    headDim, scale, scores, out, outOffset);
+                    headDim, scale, inBatch, scores, out, outOffset);
         } else {
             kernels.attention(q, qOffset, halfKeys[layer], halfValues[layer], headOffset, kvDim, slots, firstSlot,
-                    length, headDim, scale, scores, out, outOffset);
+                    length, headDim, scale, inBatch, scores, out, outOffset);
         }
     }
 

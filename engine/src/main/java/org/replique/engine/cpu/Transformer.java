@@ -3,21 +3,32 @@ package org.replique.engine.cpu;
 import org.replique.engine.backend.Cancellation;
 import org.replique.engine.kernel.Kernels;
 import org.replique.engine.kernel.PreparedInput;
+import org.replique.engine.model.BlockLayout;
 import org.replique.engine.model.LayerWeights;
 import org.replique.engine.model.ModelConfig;
 import org.replique.engine.model.ModelWeights;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
- * The Llama/Mistral forward pass on the CPU for a chunk of consecutive tokens, top to bottom as
- * in the paper: embedding → per layer (RMSNorm, Q/K/V, RoPE, grouped-query attention, output
- * projection + residual, RMSNorm, SwiGLU feed-forward + residual) → final norm → logits of the
- * last token only. The arithmetic of each step follows ggml's so that results match llama.cpp.
+ * The forward pass on the CPU for a chunk of consecutive tokens, top to bottom as in the papers:
+ * embedding → per layer (norm, Q/K/V, RoPE, attention, output projection, feed-forward, residual)
+ * → final norm → logits of the last token only. What differs between architectures is data, the
+ * model's {@link BlockLayout} and which weights it has:
+ *
+ * <ul>
+ * <li>Llama/Mistral: RMSNorm; {@code h = x + W_o·attn(q, k, v)}; then RMSNorm again and
+ * {@code x' = h + down(silu(gate(n)) ⊙ up(n))}; RoPE on adjacent pairs.
+ * <li>Falcon: one LayerNorm {@code n = LN(x)} feeds both attention (Falcon-40B normalizes its
+ * input with a second LayerNorm) and the MLP, {@code x' = (down(gelu(up(n))) + W_o·attn(…)) + x};
+ * Q, K and V come from one fused matrix; RoPE on NeoX's half-split pairs; multi-query attention.
+ * </ul>
+ *
+ * The arithmetic of each step follows ggml's so that results match llama.cpp.
  *
  * <p>The multiplications and the attention heads are spread over the {@link ComputePool}; the
  * cheap element-wise steps between them (norms, RoPE, residuals, activation quantization) run on
  * the calling thread. A layer is four multiplication jobs (Q/K/V together, the output projection,
- * gate/up with the activation, down) and one attention job.
+ * the first feed-forward matrices with the activation, down) and one attention job.
  */
 final class Transformer {
     /** Where activations are prepared: each site reuses its own {@link PreparedInput} from layer to layer. */
@@ -32,25 +43,33 @@ final class Transformer {
     private static final long PARALLEL_ATTENTION_WORK = 1 << 18;
 
     private final ModelConfig c;
+    private final BlockLayout block;
     private final ModelWeights w;
     private final Kernels kernels;
     private final ComputePool pool;
     private final ParallelMatmul matmuls;
     private final RotaryEmbedding rope;
+    /** Step times, when enabled: each step of the pass below ends with a lap. */
     private final ForwardProfile profile;
 
     Transformer(ModelConfig config, ModelWeights weights, Kernels kernels, ComputePool pool, ForwardProfile profile) {
         this.c = config;
+        this.block = config.block();
         this.w = weights;
         this.kernels = kernels;
         this.pool = pool;
         this.matmuls = new ParallelMatmul(pool, kernels);
-        this.rope = new RotaryEmbedding(config.ropeDims(), config.headDim(), config.ropeTheta());
+        this.rope = new RotaryEmbedding(config.ropeDims(), config.headDim(), config.ropeTheta(), block.rope());
         this.profile = profile;
     }
 
-    /** Evaluates {@code n} tokens at positions {@code state.length()…}; returns the last logits when asked. */
-    float[] forward(CpuState state, int[] tokens, int offset, int n, boolean wantLogits, Cancellation cancel) {
+    /**
+     * Evaluates {@code n} tokens at positions {@code state.length()…}; returns the last logits when
+     * asked. {@code batch}: they are part of several tokens evaluated together (a prompt, maybe in
+     * chunks), which ggml's attention sums in another order than a single token.
+     */
+    float[] forward(CpuState state, int[] tokens, int offset, int n, boolean batch, boolean wantLogits,
+                    Cancellation cancel) {
         CpuState.Scratch s = state.scratch;
         int dim = c.dim();
         int qDim = c.heads() * c.headDim();
@@ -58,80 +77,160 @@ final class Transformer {
         int start = state.length();
         state.willWrite(n);
         ForwardProfile p = profile;
-        boolean batch = n > 1;
-        long began = p.start();
-        long t = began;
+        p.begin(batch);
 
-        for (int i = 0; i < n; i++) {
-            w.tokenEmbedding().dequantizeRow(tokens[offset + i], s.x, i * dim);
+        for (int t = 0; t < n; t++) {
+            w.tokenEmbedding().dequantizeRow(tokens[offset + t], s.x, t * dim);
         }
         RotaryEmbedding.Angles[] angles = new RotaryEmbedding.Angles[n];
-        for (int i = 0; i < n; i++) angles[i] = rope.angles(start + i);
-        t = p.lap(batch, ForwardProfile.Step.EMBEDDING, t);
+        for (int t = 0; t < n; t++) angles[t] = rope.angles(start + t);
+        p.lap(ForwardProfile.Step.EMBEDDING);
 
         for (int l = 0; l < c.layers(); l++) {
             cancel.check();
             LayerWeights layer = w.layers().get(l);
 
-            // Attention block.
-            for (int i = 0; i < n; i++) rmsnorm(s.xb, i * dim, s.x, i * dim, layer.attentionNorm(), dim, c.rmsEps());
-            t = p.lap(batch, ForwardProfile.Step.NORM, t);
-            PreparedInput xq = prepare(s, ATTENTION_INPUT, layer.wq(), s.xb, n);
-            PreparedInput xk = kernels.share(xq, layer.wk(), s.xb, n);
-            PreparedInput xv = kernels.share(xq, layer.wv(), s.xb, n);
-            t = p.lap(batch, ForwardProfile.Step.QUANTIZE, t);
-            matmuls.multiply(new WeightMatrix[] {layer.wq(), layer.wk(), layer.wv()},
-                    new PreparedInput[] {xq, xk, xv}, new float[][] {s.q, s.k, s.v});
-            t = p.lap(batch, ForwardProfile.Step.QKV, t, bytes(layer.wq()) + bytes(layer.wk()) + bytes(layer.wv()));
-            for (int i = 0; i < n; i++) {
-                rope.apply(kernels, s.q, i * qDim, c.heads(), angles[i]);
-                rope.apply(kernels, s.k, i * kvDim, c.kvHeads(), angles[i]);
-                state.kv.store(l, (start + i) % state.slots, s.k, i * kvDim, s.v, i * kvDim);
+            // Attention block: norm, Q/K/V, RoPE, cache, attention, output projection.
+            for (int t = 0; t < n; t++) norm(s.xb, t * dim, s.x, t * dim, layer.attentionNorm(), layer.attentionNormBias());
+            float[] attentionInput = s.xb;
+            if (layer.attentionNorm2() != null) {
+                for (int t = 0; t < n; t++) norm(s.xb2, t * dim, s.x, t * dim, layer.attentionNorm2(), layer.attentionNorm2Bias());
+                attentionInput = s.xb2;
             }
-            t = p.lap(batch, ForwardProfile.Step.ROPE_KV, t);
-            attend(state, l, start, n);
-            t = p.lap(batch, ForwardProfile.Step.ATTENTION, t);
+            p.lap(ForwardProfile.Step.NORM);
+            PreparedInput xqkv = projectQkv(s, layer, attentionInput, n);
+            for (int t = 0; t < n; t++) {
+                rope.apply(kernels, s.q, t * qDim, c.heads(), angles[t]);
+                rope.apply(kernels, s.k, t * kvDim, c.kvHeads(), angles[t]);
+                state.kv.store(l, (start + t) % state.slots, s.k, t * kvDim, s.v, t * kvDim);
+            }
+            p.lap(ForwardProfile.Step.ROPE_KV);
+            attend(state, l, start, n, batch);
+            p.lap(ForwardProfile.Step.ATTENTION);
             PreparedInput attention = prepare(s, ATTENTION_OUTPUT, layer.wo(), s.attention, n);
-            t = p.lap(batch, ForwardProfile.Step.QUANTIZE, t);
+            p.lap(ForwardProfile.Step.QUANTIZE);
             matmuls.multiply(layer.wo(), attention, s.projected);
-            t = p.lap(batch, ForwardProfile.Step.OUTPUT_PROJECTION, t, bytes(layer.wo()));
-            for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
-            t = p.lap(batch, ForwardProfile.Step.RESIDUAL, t);
+            p.lap(ForwardProfile.Step.OUTPUT_PROJECTION, bytes(layer.wo()));
 
-            // Feed-forward block: down(silu(gate(x)) ⊙ up(x)).
-            for (int i = 0; i < n; i++) rmsnorm(s.xb, i * dim, s.x, i * dim, layer.ffnNorm(), dim, c.rmsEps());
-            t = p.lap(batch, ForwardProfile.Step.NORM, t);
-            PreparedInput xGate = prepare(s, FFN_INPUT, layer.wGate(), s.xb, n);
-            PreparedInput xUp = kernels.share(xGate, layer.wUp(), s.xb, n);
-            t = p.lap(batch, ForwardProfile.Step.QUANTIZE, t);
-            matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), xUp, s.gate, s.up);
-            t = p.lap(batch, ForwardProfile.Step.GATE_UP, t, bytes(layer.wGate()) + bytes(layer.wUp()));
-            PreparedInput hidden = prepare(s, FFN_HIDDEN, layer.wDown(), s.gate, n);
-            t = p.lap(batch, ForwardProfile.Step.QUANTIZE, t);
-            matmuls.multiply(layer.wDown(), hidden, s.projected);
-            t = p.lap(batch, ForwardProfile.Step.DOWN, t, bytes(layer.wDown()));
-            for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
-            t = p.lap(batch, ForwardProfile.Step.RESIDUAL, t);
+            // In the last layer only the token whose logits are wanted needs the feed-forward (none
+            // when none are), as in llama.cpp, which multiplies that token alone.
+            int first = l < c.layers() - 1 ? 0 : wantLogits ? n - 1 : n;
+            int count = n - first;
+            int base = first * dim;
+            if (block.parallel()) {
+                // The MLP reads the attention norm's output too; both results join the residual
+                // together, as ggml adds them: (mlp + attention) + x.
+                if (count > 0) {
+                    PreparedInput xUp;
+                    if (first == 0 && attentionInput == s.xb) {
+                        xUp = kernels.share(xqkv, layer.wUp(), s.xb, n);
+                    } else {
+                        System.arraycopy(s.xb, base, s.xb, 0, count * dim);
+                        xUp = prepare(s, FFN_INPUT, layer.wUp(), s.xb, count);
+                    }
+                    feedForward(s, layer, xUp, count, s.ffnOut);
+                    for (int i = 0; i < count * dim; i++) {
+                        s.x[base + i] = (s.ffnOut[i] + s.projected[base + i]) + s.x[base + i];
+                    }
+                    p.lap(ForwardProfile.Step.RESIDUAL);
+                }
+            } else {
+                for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
+                p.lap(ForwardProfile.Step.RESIDUAL);
+                if (count > 0) {
+                    for (int t = 0; t < count; t++) norm(s.xb, t * dim, s.x, base + t * dim, layer.ffnNorm(), null);
+                    p.lap(ForwardProfile.Step.NORM);
+                    feedForward(s, layer, null, count, s.projected);
+                    for (int i = 0; i < count * dim; i++) s.x[base + i] += s.projected[i];
+                    p.lap(ForwardProfile.Step.RESIDUAL);
+                }
+            }
         }
         cancel.check();
         state.advance(n);
         if (!wantLogits) {
-            p.call(batch, n, c.layers(), began);
+            p.end(n, c.layers());
             return null;
         }
-        rmsnorm(s.last, 0, s.x, (n - 1) * dim, w.outputNorm(), dim, c.rmsEps());
-        t = p.lap(batch, ForwardProfile.Step.NORM, t);
+        norm(s.last, 0, s.x, (n - 1) * dim, w.outputNorm(), w.outputNormBias());
+        p.lap(ForwardProfile.Step.NORM);
         float[] logits = new float[c.vocabSize()];
         PreparedInput last = prepare(s, FINAL, w.output(), s.last, 1);
-        t = p.lap(batch, ForwardProfile.Step.QUANTIZE, t);
+        p.lap(ForwardProfile.Step.QUANTIZE);
         matmuls.multiply(w.output(), last, logits);
-        p.lap(batch, ForwardProfile.Step.LOGITS, t, bytes(w.output()));
-        p.call(batch, n, c.layers(), began);
+        p.lap(ForwardProfile.Step.LOGITS, bytes(w.output()));
+        p.end(n, c.layers());
         return logits;
     }
 
     private static long bytes(WeightMatrix m) {
-        return m.data().byteSize();
+        return m == null ? 0 : m.data().byteSize();
+    }
+
+    /** One row of {@code out} = the layout's norm of one row of {@code x} (RMSNorm, or LayerNorm with {@code bias}). */
+    private void norm(float[] out, int outOffset, float[] x, int xOffset, float[] weight, float[] bias) {
+        if (block.norm() == BlockLayout.Norm.RMS) {
+            Normalization.rms(out, outOffset, x, xOffset, weight, c.dim(), c.normEps());
+        } else {
+            Normalization.layer(out, outOffset, x, xOffset, weight, bias, c.dim(), c.normEps());
+        }
+    }
+
+    /**
+     * {@code s.q}, {@code s.k}, {@code s.v} from {@code input}: three matrices in one job, or one
+     * fused matrix whose output rows (queries, keys, values) are then split. Returns the prepared
+     * input, which a parallel block's MLP may share.
+     */
+    private PreparedInput projectQkv(CpuState.Scratch s, LayerWeights layer, float[] input, int n) {
+        if (layer.wqkv() == null) {
+            PreparedInput xq = prepare(s, ATTENTION_INPUT, layer.wq(), input, n);
+            PreparedInput xk = kernels.share(xq, layer.wk(), input, n);
+            PreparedInput xv = kernels.share(xq, layer.wv(), input, n);
+            profile.lap(ForwardProfile.Step.QUANTIZE);
+            matmuls.multiply(new WeightMatrix[] {layer.wq(), layer.wk(), layer.wv()},
+                    new PreparedInput[] {xq, xk, xv}, new float[][] {s.q, s.k, s.v});
+            profile.lap(ForwardProfile.Step.QKV, bytes(layer.wq()) + bytes(layer.wk()) + bytes(layer.wv()));
+            return xq;
+        }
+        PreparedInput x = prepare(s, ATTENTION_INPUT, layer.wqkv(), input, n);
+        profile.lap(ForwardProfile.Step.QUANTIZE);
+        matmuls.multiply(layer.wqkv(), x, s.qkv);
+        profile.lap(ForwardProfile.Step.QKV, bytes(layer.wqkv()));
+        int qDim = c.heads() * c.headDim();
+        int kvDim = c.kvDim();
+        int rows = qDim + 2 * kvDim;
+        for (int t = 0; t < n; t++) {
+            System.arraycopy(s.qkv, t * rows, s.q, t * qDim, qDim);
+            System.arraycopy(s.qkv, t * rows + qDim, s.k, t * kvDim, kvDim);
+            System.arraycopy(s.qkv, t * rows + qDim + kvDim, s.v, t * kvDim, kvDim);
+        }
+        return x;
+    }
+
+    /**
+     * The feed-forward of the normalized rows in {@code s.xb} into {@code out}:
+     * {@code down(silu(gate(x)) ⊙ up(x))} or {@code down(gelu(up(x)))}. {@code xUp} is {@code s.xb}
+     * already prepared for the first matrix, or null.
+     */
+    private void feedForward(CpuState.Scratch s, LayerWeights layer, PreparedInput xUp, int n, float[] out) {
+        float[] hiddenRows;
+        if (block.feedForward() == BlockLayout.FeedForward.SWIGLU) {
+            PreparedInput xGate = prepare(s, FFN_INPUT, layer.wGate(), s.xb, n);
+            PreparedInput xUpShared = kernels.share(xGate, layer.wUp(), s.xb, n);
+            profile.lap(ForwardProfile.Step.QUANTIZE);
+            matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), xUpShared, s.gate, s.up);
+            hiddenRows = s.gate;
+        } else {
+            if (xUp == null) xUp = prepare(s, FFN_INPUT, layer.wUp(), s.xb, n);
+            profile.lap(ForwardProfile.Step.QUANTIZE);
+            matmuls.upGelu(layer.wUp(), xUp, s.up);
+            hiddenRows = s.up;
+        }
+        profile.lap(ForwardProfile.Step.GATE_UP, bytes(layer.wGate()) + bytes(layer.wUp()));
+        PreparedInput hidden = prepare(s, FFN_HIDDEN, layer.wDown(), hiddenRows, n);
+        profile.lap(ForwardProfile.Step.QUANTIZE);
+        matmuls.multiply(layer.wDown(), hidden, out);
+        profile.lap(ForwardProfile.Step.DOWN, bytes(layer.wDown()));
     }
 
     /** {@code x} prepared for {@code weights}, in the state's reusable input for {@code site}. */
@@ -142,7 +241,7 @@ final class Transformer {
     }
 
     /** Causal (and, when set, sliding-window) attention of every new token over the cache, one task per head. */
-    private void attend(CpuState state, int layer, int start, int n) {
+    private void attend(CpuState state, int layer, int start, int n, boolean batch) {
         CpuState.Scratch s = state.scratch;
         int heads = c.heads();
         int headDim = c.headDim();
@@ -157,7 +256,7 @@ final class Transformer {
             int length = span(state, pos);
             int first = pos - length + 1;
             state.kv.attend(kernels, layer, s.q, t * qDim + h * headDim, (h / c.groupSize()) * headDim,
-                    first % state.slots, length, headDim, scale, s.scores[worker], s.attention, t * qDim + h * headDim);
+                    first % state.slots, length, headDim, scale, batch, s.scores[worker], s.attention, t * qDim + h * headDim);
         };
         if (work < PARALLEL_ATTENTION_WORK) {
             for (int i = 0; i < n * heads; i++) task.run(i, 0);
@@ -170,21 +269,5 @@ final class Transformer {
     private static int span(CpuState state, int pos) {
         int first = state.window > 0 ? Math.max(0, pos - state.window + 1) : 0;
         return pos - first + 1;
-    }
-
-    /**
-     * {@code out = x / sqrt(mean(x²) + eps) · weight}; the sum of squares in double, as ggml does.
-     */
-    static void rmsnorm(float[] out, int outOffset, float[] x, int xOffset, float[] weight, int dim, float eps) {
-        double sum = 0;
-        for (int i = 0; i < dim; i++) {
-            float v = x[xOffset + i];
-            sum += v * v;
-        }
-        float mean = (float) (sum / dim);
-        float scale = 1.0f / (float) Math.sqrt(mean + eps);
-        for (int i = 0; i < dim; i++) {
-            out[outOffset + i] = (x[xOffset + i] * scale) * weight[i];
-        }
     }
 }

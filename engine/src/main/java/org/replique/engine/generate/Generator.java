@@ -31,13 +31,7 @@ public final class Generator {
      * prefix of the prompt, and {@code held} is updated to describe it.
      */
     public Prefill prefill(InferenceState state, TokenHistory held, int[] prompt, Cancellation cancel) {
-        if (prompt.length == 0) {
-            throw new IllegalArgumentException("empty prompt: there is nothing to continue");
-        }
-        if (prompt.length > state.capacity()) {
-            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens exceeds the context of "
-                    + state.capacity());
-        }
+        checkPrompt(prompt, state.capacity());
         int common = Math.min(held.commonPrefix(prompt), prompt.length - 1);
         int kept = state.truncate(Math.min(common, state.length()));
         held.truncate(kept);
@@ -48,6 +42,20 @@ public final class Generator {
         } catch (CancellationException e) {
             held.set(prompt, state.length());
             throw e;
+        }
+    }
+
+    /**
+     * The one check of a prompt's size, for every caller: a prompt must hold at least one token
+     * (there is nothing to continue otherwise) and fit in {@code capacity} positions.
+     */
+    public static void checkPrompt(int[] prompt, int capacity) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("empty prompt: there is nothing to continue");
+        }
+        if (prompt.length > capacity) {
+            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens exceeds the context of "
+                    + capacity);
         }
     }
 

@@ -1,12 +1,13 @@
 package org.replique.engine.gguf;
 
 import java.nio.file.Path;
+import org.replique.engine.file.ModelFileException;
 
 /**
  * A model file that cannot be used, with what is wrong and where. Never a raw index error: the
  * reader checks every length and offset against the file before it touches the bytes.
  */
-public final class GgufException extends RuntimeException {
+public final class GgufException extends ModelFileException {
 
     /** What kind of problem, so that callers (and tests) can tell them apart without parsing text. */
     public enum Kind {
@@ -25,25 +26,17 @@ public final class GgufException extends RuntimeException {
     }
 
     private final Kind kind;
-    private final Path file;
 
     public GgufException(Kind kind, Path file, String detail) {
-        super(file.getFileName() + ": " + detail);
-        this.kind = kind;
-        this.file = file;
+        this(kind, file, detail, null);
     }
 
     public GgufException(Kind kind, Path file, String detail, Throwable cause) {
-        super(file.getFileName() + ": " + detail, cause);
+        super(file, detail, cause);
         this.kind = kind;
-        this.file = file;
     }
 
     public Kind kind() {
         return kind;
-    }
-
-    public Path file() {
-        return file;
     }
 }

@@ -155,14 +155,16 @@ public final class GgufFile implements AutoCloseable {
             }
 
             Map<String, Object> values = new LinkedHashMap<>();
+            Map<String, GgufValueType> types = new LinkedHashMap<>();
             for (long i = 0; i < kvCount; i++) {
                 context = "metadata entry " + i;
                 String key = string();
                 context = "metadata '" + key + "'";
                 GgufValueType type = valueType(u32());
                 values.put(key, value(type, 0));
+                types.put(key, type);
             }
-            GgufMetadata metadata = new GgufMetadata(path, values);
+            GgufMetadata metadata = new GgufMetadata(path, values, types);
 
             long alignment = metadata.has("general.alignment") ? metadata.getLong("general.alignment") : DEFAULT_ALIGNMENT;
             if (alignment <= 0 || Long.bitCount(alignment) != 1) {
@@ -201,7 +203,7 @@ public final class GgufFile implements AutoCloseable {
                 GgmlType type = GgmlType.byId(t.typeId);
                 if (type == null) {
                     throw new GgufException(Kind.UNSUPPORTED_TENSOR_TYPE, path, "tensor '" + t.name + "' has type "
-                            + GgmlType.nameOf(t.typeId) + "; supported types are F32, F16, BF16, Q8_0 and Q4_0");
+                            + GgmlType.nameOf(t.typeId) + "; supported types are " + GgmlType.supportedList());
                 }
                 if (t.shape[0] % type.blockSize() != 0) {
                     throw new GgufException(Kind.SHAPE_MISMATCH, path, "tensor '" + t.name + "' has rows of " + t.shape[0]

@@ -15,14 +15,25 @@ import java.util.Optional;
 public final class GgufMetadata {
     private final Path file;
     private final Map<String, Object> values;
+    private final Map<String, GgufValueType> types;
 
-    GgufMetadata(Path file, Map<String, Object> values) {
+    GgufMetadata(Path file, Map<String, Object> values, Map<String, GgufValueType> types) {
         this.file = file;
         this.values = Collections.unmodifiableMap(values);
+        this.types = Collections.unmodifiableMap(types);
     }
 
+    /** Every entry, in the file's order. */
     public Map<String, Object> asMap() {
         return values;
+    }
+
+    /**
+     * The type the file declared for {@code key} (values are read by kind, so a u8 and an i32 are
+     * both {@code Integer}; a writer that copies metadata needs the declared width), or null.
+     */
+    public GgufValueType type(String key) {
+        return types.get(key);
     }
 
     public boolean has(String key) {

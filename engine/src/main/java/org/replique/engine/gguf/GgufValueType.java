@@ -24,6 +24,11 @@ public enum GgufValueType {
         this.minBytes = minBytes;
     }
 
+    /** The id stored in the file. */
+    int id() {
+        return id;
+    }
+
     /** The smallest encoding of one value, used to reject absurd array lengths before allocating. */
     int minBytes() {
         return minBytes;

@@ -20,10 +20,11 @@ import org.replique.engine.tensor.WeightMatrix;
  * fewer instructions per weight than the row-layout kernel ({@link QuantizedMatVec}). Prompts go
  * through the tiled kernel, which decodes this layout too ({@link PanelDecoder}).
  *
- * <p>Exact like the reference: a block's sum {@code Σ (q_w − 8)·q_x} is accumulated in floats
+ * <p>This is ggml's interleaved Q4_0 kernel ({@link GgmlX86}), which llama.cpp runs on these
+ * matrices, and rounds as it does: a block's sum {@code Σ (q_w − 8)·q_x} is accumulated in floats
  * that hold integers (at most 32·8·127), so its order does not matter; the unsigned quants are
- * offset by starting at {@code −8·Σ q_x}; then, per row, {@code acc += sum · (d_w·d_x)} block
- * after block, the reference's own operations: results equal {@link ScalarKernels}' to the bit.
+ * offset by starting at {@code −8·Σ q_x}; then, per row, {@code acc = fma(sum, d_w·d_x, acc)}
+ * block after block, ggml's own operations: results equal {@link ScalarKernels}' to the bit.
  *
  * <p>Lanes are eight floats whatever the preferred vector width (the layout is built for eight
  * rows); the layout is only chosen where vectors are at least that wide ({@link MatmulPlan}).
@@ -173,7 +174,7 @@ final class InterleavedQ4_0Matmul {
                             .fma(FloatVector.fromArray(F8, expanded, o + 56), s3);
                 }
                 FloatVector sum = s0.add(s1).add(s2.add(s3));
-                acc = sum.mul(d.mul(scales[so + b])).add(acc);
+                acc = sum.fma(d.mul(scales[so + b]), acc);
             }
             acc.intoArray(out, outOffset + (g - firstGroup) * ROWS);
         }

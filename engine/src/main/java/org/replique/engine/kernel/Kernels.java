@@ -47,7 +47,7 @@ public interface Kernels {
     static WeightMatrix copyAsIs(WeightMatrix w, MemorySegment target) {
         MemorySegment data = target.asSlice(0, w.data().byteSize());
         MemorySegment.copy(w.data(), 0, data, 0, data.byteSize());
-        return new WeightMatrix(w.name(), w.type(), w.rows(), w.cols(), data, w.layout());
+        return new WeightMatrix(w.name(), w.type(), w.rows(), w.cols(), data, w.order(), w.layout());
     }
 
     /** Converts activations for multiplication with {@code w}. */
@@ -80,20 +80,23 @@ public interface Kernels {
      * {@code out = Σ_p softmax(scale · q·k_p)_p · v_p}. The cache is a ring of {@code slots}
      * positions of {@code stride} floats; position {@code i} of the window is in slot
      * {@code (firstSlot + i) % slots}, and this head's {@code headDim} floats start at
-     * {@code headOffset} within a slot. {@code scores} is scratch of at least {@code length} floats.
+     * {@code headOffset} within a slot. {@code inBatch}: the query is one of several tokens
+     * evaluated together (a prompt), for which ggml sums the values in another order.
+     * {@code scores} is scratch of at least {@code length} floats.
      */
     void attention(float[] q, int qOffset, float[] keys, float[] values, int headOffset, int stride, int slots,
-                   int firstSlot, int length, int headDim, float scale, float[] scores, float[] out, int outOffset);
+                   int firstSlot, int length, int headDim, float scale, boolean inBatch, float[] scores, float[] out,
+                   int outOffset);
 
     /**
-     * {@link #attention(float[], int, float[], float[], int, int, int, int, int, int, float, float[], float[], int)
-     * Attention} over a cache held as F16 bits. As ggml does with an F16 cache, the query is
-     * rounded to F16 for the q·k products and the softmax weights are rounded to F16 for the
-     * weighted sum of values. The default is the reference's.
+     * {@link #attention(float[], int, float[], float[], int, int, int, int, int, int, float, boolean, float[],
+     * float[], int) Attention} over a cache held as F16 bits. As ggml does with an F16 cache, the
+     * query is rounded to F16 for the q·k products and the softmax weights are rounded to F16 for
+     * the weighted sum of values. The default is the reference's.
      */
     default void attention(float[] q, int qOffset, short[] keys, short[] values, int headOffset, int stride, int slots,
-                           int firstSlot, int length, int headDim, float scale, float[] scores, float[] out,
-                           int outOffset) {
+                           int firstSlot, int length, int headDim, float scale, boolean inBatch, float[] scores,
+                           float[] out, int outOffset) {
         ScalarKernels.attentionF16(q, qOffset, keys, values, headOffset, stride, slots, firstSlot, length, headDim,
                 scale, scores, out, outOffset);
     }
@@ -101,7 +104,8 @@ public interface Kernels {
     /**
      * Rotates {@code heads} consecutive heads of {@code headDim} floats from {@code offset}: each
      * adjacent pair {@code (2i, 2i+1)} with {@code 2i < ropeDims} becomes
-     * {@code (a·cos − b·sin, a·sin + b·cos)}. {@code cos} and {@code sin} hold each angle twice
+     * {@code (a·cos − b·sin, a·sin + b·cos)}, rounded as ggml's x86 build does
+     * ({@code fma(a, cos, −(b·sin))}, {@code fma(a, sin, b·cos)}). {@code cos} and {@code sin} hold each angle twice
      * (element {@code 2i} and {@code 2i+1} are the pair's), {@code ropeDims} elements each. The
      * default is the reference's.
      */

@@ -22,11 +22,14 @@ import org.replique.engine.tensor.WeightMatrix;
  * Q8_0 and Q4_0 weights times a few Q8-quantized activation rows, read straight from the
  * mapping: the decode path, where every weight is read once per token.
  *
- * <p>Q8_0 ({@link #dotQ8_0}) reproduces ggml's x86 arithmetic to the bit. Q4_0, where arithmetic
- * rather than memory is the limit ({@link #dotQ4_0}), keeps each block's sum exact as ggml does
- * but with fewer instructions than ggml's lanes would take in the Vector API: the nibbles are
- * widened and converted unsigned, and the {@code −8} offset is folded into the lanes' starting
- * values ({@link #Q4_0_ACTIVATIONS}).
+ * <p>Both reproduce ggml's x86 arithmetic to the bit: Q8_0 ({@link #dotQ8_0}) its eight lanes,
+ * Q4_0 ({@link #dotQ4_0}) the one accumulator per row of the interleaved kernel that ggml uses
+ * for matrices of whole groups of eight rows ({@link GgmlX86}); other Q4_0 matrices go through
+ * {@link TiledQ8Matmul}, whose lanes are ggml's {@code vec_dot}'s. Within a Q4_0 block, where
+ * arithmetic rather than memory is the limit, the integer sum is taken with fewer instructions
+ * than ggml's own would need in the Vector API: the nibbles are widened and converted unsigned,
+ * and the {@code −8} offset is folded into the lanes' starting values ({@link #Q4_0_ACTIVATIONS});
+ * the sum is an exact integer either way, so the result is the same to the bit.
  *
  * <p>Rows are taken two at a time from the two halves of the range, in one loop: two independent
  * streams through memory whose cache misses overlap (a single stream leaves the core waiting at
@@ -42,6 +45,14 @@ final class QuantizedMatVec {
      * quant of {@code lanes} consecutive groups.
      */
     static final PreparedInput.View<float[]> GROUPED = (x, previous) -> groupedQuants(x, GF.length(), previous);
+
+    /** Q8_0 activations' quants as floats, row after row. */
+    static final PreparedInput.View<float[]> QUANTS = (x, previous) -> {
+        int n = x.rows() * x.cols();
+        float[] q = previous != null && previous.length >= n ? previous : new float[n];
+        for (int i = 0; i < n; i++) q[i] = x.quants[i];
+        return q;
+    };
 
     /**
      * Q8_0 activations for the Q4_0 kernel: the quants as floats (integers, row after row) and,
@@ -66,7 +77,8 @@ final class QuantizedMatVec {
         }
     };
 
-    static final MatmulKernel Q4_0 = new MatmulKernel() {
+    /** Q4_0 rows that ggml interleaves ({@link GgmlX86#interleaved}), any number of tokens. */
+    static final MatmulKernel INTERLEAVED_Q4_0 = new MatmulKernel() {
         @Override
         public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
             multiplyQ4_0(w, x, out, rowStart, rowEnd);
@@ -120,7 +132,11 @@ final class QuantizedMatVec {
         }
     }
 
-    /** Rows {@code [rowStart, rowEnd)} of {@code w} (Q4_0) times every row of {@code x}. */
+    /**
+     * Rows {@code [rowStart, rowEnd)} of {@code w} (Q4_0, interleaved by ggml) times every row of
+     * {@code x}, with ggml's interleaved arithmetic: per row one accumulator, adding each block's
+     * exact integer sum times {@code d_w·d_x} with a fused multiply-add.
+     */
     private static void multiplyQ4_0(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
         MemorySegment data = w.data();
         long rowBytes = w.rowBytes();
@@ -128,17 +144,18 @@ final class QuantizedMatVec {
         int cols = w.cols();
         int blocks = cols / 32;
         Q4Activations xa = x.view(Q4_0_ACTIVATIONS);
+        float[] xs = x.scales;
         int half = (rowEnd - rowStart) / 2;
         for (int i = 0; i < half; i++) {
             int r = rowStart + i;
             for (int t = 0; t < x.rows(); t++) {
-                dotQ4_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xa, x.scales, t * blocks, out,
+                dotQ4_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xa, xs, t * blocks, out,
                         t * rows + r, t * rows + r + half);
             }
         }
         for (int r = rowStart + 2 * half; r < rowEnd; r++) {
             for (int t = 0; t < x.rows(); t++) {
-                out[t * rows + r] = dotQ4_0(data, r * rowBytes, blocks, xa, x.scales, t * blocks);
+                out[t * rows + r] = dotQ4_0(data, r * rowBytes, blocks, xa, xs, t * blocks);
             }
         }
     }
@@ -239,65 +256,56 @@ final class QuantizedMatVec {
 
     /**
      * One Q4_0 row ({@code f16 d | u8 qs[16]} blocks from {@code base}: low nibbles are weights
-     * 0..15, high nibbles 16..31, both offset by 8) times activation row {@code row}'s Q8_0
-     * blocks (from block {@code so}). Each block's lanes hold exact integer sums
-     * {@code Σ (q_w − 8)·q_x} (at most 32·8·127 in magnitude), scaled by {@code d_w·d_x} into
-     * float accumulators, as ggml does; only the lanes differ from ggml's.
+     * 0..15, high nibbles 16..31, both offset by 8) times activation row blocks from {@code so}:
+     * each block's integer sum {@code Σ (q_w − 8)·q_x} (exact in float: at most 32·8·127) times
+     * {@code d_w·d_x}, added to one accumulator with a fused multiply-add, as ggml's interleaved
+     * kernel does.
      */
     static float dotQ4_0(MemorySegment w, long base, int blocks, Q4Activations x, float[] xs, int so) {
-        FloatVector acc = FloatVector.zero(F);
-        float[] quants = x.quants;
-        float[] offsets = x.offsets;
+        float acc = 0;
         for (int b = 0; b < blocks; b++) {
             long block = base + 18L * b;
-            int xb = 32 * (so + b);
-            FloatVector sum = FloatVector.fromArray(F, offsets, (so + b) * L);
-            for (int h = 0; h < 16; h += B.length()) {
-                ByteVector packed = ByteVector.fromMemorySegment(B, w, block + 2 + h, LE);
-                for (int p = 0; p < PARTS; p++) {
-                    IntVector q = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, p);
-                    sum = low(q).fma(FloatVector.fromArray(F, quants, xb + h + p * L), sum);
-                    sum = high(q).fma(FloatVector.fromArray(F, quants, xb + 16 + h + p * L), sum);
-                }
-            }
-            acc = sum.fma(FloatVector.broadcast(F, Blocks.f16(w, block) * xs[so + b]), acc);
+            float sum = VectorShapes.sum(blockQ4_0(w, block, x, so + b));
+            acc = Math.fma(sum, Blocks.f16(w, block) * xs[so + b], acc);
         }
-        return VectorShapes.sum(acc);
+        return acc;
     }
 
     /** {@link #dotQ4_0} of two rows at once, into {@code out[o1]} and {@code out[o2]}. */
     static void dotQ4_0x2(MemorySegment w, long base1, long base2, int blocks, Q4Activations x, float[] xs, int so,
                           float[] out, int o1, int o2) {
-        FloatVector acc1 = FloatVector.zero(F);
-        FloatVector acc2 = FloatVector.zero(F);
-        float[] quants = x.quants;
-        float[] offsets = x.offsets;
+        float acc1 = 0;
+        float acc2 = 0;
         for (int b = 0; b < blocks; b++) {
             long block1 = base1 + 18L * b;
             long block2 = base2 + 18L * b;
-            int xb = 32 * (so + b);
-            FloatVector sum1 = FloatVector.fromArray(F, offsets, (so + b) * L);
-            FloatVector sum2 = sum1;
-            for (int h = 0; h < 16; h += B.length()) {
-                ByteVector packed1 = ByteVector.fromMemorySegment(B, w, block1 + 2 + h, LE);
-                ByteVector packed2 = ByteVector.fromMemorySegment(B, w, block2 + 2 + h, LE);
-                for (int p = 0; p < PARTS; p++) {
-                    IntVector q1 = (IntVector) packed1.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, p);
-                    IntVector q2 = (IntVector) packed2.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, p);
-                    FloatVector xLow = FloatVector.fromArray(F, quants, xb + h + p * L);
-                    FloatVector xHigh = FloatVector.fromArray(F, quants, xb + 16 + h + p * L);
-                    sum1 = low(q1).fma(xLow, sum1);
-                    sum1 = high(q1).fma(xHigh, sum1);
-                    sum2 = low(q2).fma(xLow, sum2);
-                    sum2 = high(q2).fma(xHigh, sum2);
-                }
-            }
             float dx = xs[so + b];
-            acc1 = sum1.fma(FloatVector.broadcast(F, Blocks.f16(w, block1) * dx), acc1);
-            acc2 = sum2.fma(FloatVector.broadcast(F, Blocks.f16(w, block2) * dx), acc2);
+            float sum1 = VectorShapes.sum(blockQ4_0(w, block1, x, so + b));
+            float sum2 = VectorShapes.sum(blockQ4_0(w, block2, x, so + b));
+            acc1 = Math.fma(sum1, Blocks.f16(w, block1) * dx, acc1);
+            acc2 = Math.fma(sum2, Blocks.f16(w, block2) * dx, acc2);
         }
-        out[o1] = VectorShapes.sum(acc1);
-        out[o2] = VectorShapes.sum(acc2);
+        out[o1] = acc1;
+        out[o2] = acc2;
+    }
+
+    /**
+     * {@code Σ (q_w − 8)·q_x} of one Q4_0 block against activation block {@code xb}, in lanes that
+     * hold exact integers: the unsigned nibbles times the quants, from the lanes' offsets.
+     */
+    private static FloatVector blockQ4_0(MemorySegment w, long block, Q4Activations x, int xb) {
+        float[] quants = x.quants;
+        int q0 = 32 * xb;
+        FloatVector sum = FloatVector.fromArray(F, x.offsets, xb * L);
+        for (int h = 0; h < 16; h += B.length()) {
+            ByteVector packed = ByteVector.fromMemorySegment(B, w, block + 2 + h, LE);
+            for (int p = 0; p < PARTS; p++) {
+                IntVector q = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, p);
+                sum = low(q).fma(FloatVector.fromArray(F, quants, q0 + h + p * L), sum);
+                sum = high(q).fma(FloatVector.fromArray(F, quants, q0 + 16 + h + p * L), sum);
+            }
+        }
+        return sum;
     }
 
     /** The low nibbles of bytes widened to ints, as floats 0..15. */

@@ -2,6 +2,7 @@ package org.replique.engine.kernel;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.Blocks;
 import org.replique.engine.tensor.InterleavedQ4_0;
 import org.replique.engine.tensor.WeightLayout;
@@ -9,8 +10,9 @@ import org.replique.engine.tensor.WeightMatrix;
 
 /**
  * The reference kernels: plain loops that follow ggml's arithmetic (float accumulation, integer
- * dot products per Q8_0 block, softmax sum in double). Q8_0 follows ggml's x86 kernels operation
- * for operation, so that Q8_0 products round exactly as llama.cpp's do (quantized activations
+ * dot products per quantized block, softmax sum in double). The quantized types follow ggml's x86
+ * kernels operation for operation ({@link GgmlX86} says which kernel; {@link ScalarKQuants} has
+ * the K-quants), so that their products round exactly as llama.cpp's do (quantized activations
  * turn the smallest rounding difference into a different quant now and then, which then shows in
  * the logits). Every faster implementation is tested against this one.
  */
@@ -65,54 +67,63 @@ public final class ScalarKernels implements Kernels {
                 }
                 return sum;
             }
-            case Q8_0 -> {
-                // ggml's x86 Q8_0 dot product, operation for operation: eight lanes each hold the
-                // exact integer sum of four neighbouring products of a block, scaled by
+            case Q8_0, Q4_0 -> {
+                if (GgmlX86.interleaved(w)) return interleavedQ4_0(w, r, x, t);
+                // ggml's x86 Q8_0 and Q4_0 dot products, operation for operation: eight lanes each
+                // hold the exact integer sum of four neighbouring products of a block, scaled by
                 // d_w·d_x and accumulated with a fused multiply-add, then summed pairwise.
                 float[] lanes = new float[8];
                 int so = xo / 32;
                 for (int b = 0; b < cols / 32; b++) {
-                    long block = base + 34L * b;
+                    long block = base + w.type().blockBytes() * (long) b;
                     float d = Blocks.f16(data, block) * x.scales[so + b];
                     for (int lane = 0; lane < 8; lane++) {
                         int sumi = 0;
                         for (int j = 4 * lane; j < 4 * lane + 4; j++) {
-                            sumi += data.get(ValueLayout.JAVA_BYTE, block + 2 + j) * x.quants[xo + 32 * b + j];
+                            sumi += quant(w.type(), data, block, j) * x.quants[xo + 32 * b + j];
                         }
                         lanes[lane] = Math.fma(d, (float) sumi, lanes[lane]);
                     }
                 }
                 return sumOf8(lanes);
             }
-            case Q4_0 -> {
-                float sum = 0;
-                int so = xo / 32;
-                int blocks = cols / 32;
-                boolean interleaved = w.layout() == WeightLayout.Q4_0_X8;
-                for (int b = 0; b < blocks; b++) {
-                    long block = base + 18L * b;
-                    int q0 = xo + 32 * b;
-                    int sumi = 0;
-                    for (int j = 0; j < 16; j++) {
-                        int low;
-                        int high;
-                        if (interleaved) {
-                            low = InterleavedQ4_0.quant(data, blocks, r, b, j);
-                            high = InterleavedQ4_0.quant(data, blocks, r, b, j + 16);
-                        } else {
-                            int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + j) & 0xff;
-                            low = packed & 0x0f;
-                            high = packed >>> 4;
-                        }
-                        sumi += (low - 8) * x.quants[q0 + j] + (high - 8) * x.quants[q0 + j + 16];
-                    }
-                    float d = interleaved ? InterleavedQ4_0.scale(data, blocks, r, b) : Blocks.f16(data, block);
-                    sum += sumi * (d * x.scales[so + b]);
-                }
-                return sum;
+            case Q4_K, Q5_K, Q6_K -> {
+                return ScalarKQuants.dot(w, r, x, t);
             }
             default -> throw new AssertionError(w.type());
         }
+    }
+
+    /**
+     * ggml's interleaved Q4_0 kernel ({@code gemv_q4_0_8x8_q8_0}, and its {@code gemm}, which
+     * rounds alike): one accumulator per row, adding each block's exact integer sum times
+     * {@code d_w·d_x} with a fused multiply-add. Reads the file's layout or the backend's
+     * interleaved copy ({@link WeightLayout#Q4_0_X8}), which is ggml's repacking in other words.
+     */
+    private static float interleavedQ4_0(WeightMatrix w, int r, PreparedInput x, int t) {
+        MemorySegment data = w.data();
+        int blocks = w.cols() / 32;
+        boolean x8 = w.layout() == WeightLayout.Q4_0_X8;
+        float acc = 0;
+        for (int b = 0; b < blocks; b++) {
+            long block = r * w.rowBytes() + 18L * b;
+            int q0 = t * w.cols() + 32 * b;
+            int sumi = 0;
+            for (int j = 0; j < 32; j++) {
+                int q = x8 ? InterleavedQ4_0.quant(data, blocks, r, b, j) - 8 : quant(GgmlType.Q4_0, data, block, j);
+                sumi += q * x.quants[q0 + j];
+            }
+            float d = x8 ? InterleavedQ4_0.scale(data, blocks, r, b) : Blocks.f16(data, block);
+            acc = Math.fma((float) sumi, d * x.scales[t * blocks + b], acc);
+        }
+        return acc;
+    }
+
+    /** Weight {@code j} of a Q8_0 block (−128..127) or of a Q4_0 block (−8..7). */
+    private static int quant(GgmlType type, MemorySegment data, long block, int j) {
+        if (type == GgmlType.Q8_0) return data.get(ValueLayout.JAVA_BYTE, block + 2 + j);
+        int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + j % 16) & 0xff;
+        return (j < 16 ? packed & 0x0f : packed >>> 4) - 8;
     }
 
     /** ggml's {@code hsum_float_8}: the high half added to the low half, then pairs, then the last two. */
@@ -124,31 +135,51 @@ public final class ScalarKernels implements Kernels {
         return (r0 + r2) + (r1 + r3);
     }
 
+    /** ggml's attention arithmetic with an F32 cache ({@link GgmlAttention}). */
     @Override
     public void attention(float[] q, int qOffset, float[] keys, float[] values, int headOffset, int stride, int slots,
-                          int firstSlot, int length, int headDim, float scale, float[] scores, float[] out, int outOffset) {
+                          int firstSlot, int length, int headDim, float scale, boolean inBatch, float[] scores,
+                          float[] out, int outOffset) {
+        int whole = headDim & ~31;
+        float[] acc = new float[32];
         for (int i = 0; i < length; i++) {
             int k = ((firstSlot + i) % slots) * stride + headOffset;
-            float s = 0;
-            for (int d = 0; d < headDim; d++) s += q[qOffset + d] * keys[k + d];
+            java.util.Arrays.fill(acc, 0f);
+            for (int d = 0; d < whole; d++) {
+                acc[d % 32] = Math.fma(q[qOffset + d], keys[k + d], acc[d % 32]);
+            }
+            float s = GgmlAttention.reduce32(acc);
+            for (int d = whole; d < headDim; d++) s += q[qOffset + d] * keys[k + d];
             scores[i] = s * scale;
         }
-        softmax(scores, length);
-        java.util.Arrays.fill(out, outOffset, outOffset + headDim, 0f);
-        for (int i = 0; i < length; i++) {
-            float p = scores[i];
-            int v = ((firstSlot + i) % slots) * stride + headOffset;
-            for (int d = 0; d < headDim; d++) out[outOffset + d] += p * values[v + d];
+        GgmlAttention.softmax(scores, length);
+        boolean batched = GgmlAttention.batchedValues(inBatch, headDim);
+        float[] lanes = new float[8];
+        for (int d = 0; d < headDim; d++) {
+            float[] sums = batched ? lanes : acc;
+            java.util.Arrays.fill(sums, 0f);
+            for (int i = 0; i < length; i++) {
+                float v = values[((firstSlot + i) % slots) * stride + headOffset + d];
+                int lane = i % sums.length;
+                sums[lane] = Math.fma(v, scores[i], sums[lane]);
+            }
+            out[outOffset + d] = batched ? sumOf8(lanes) : GgmlAttention.reduce32(acc);
         }
     }
 
     @Override
     public void attention(float[] q, int qOffset, short[] keys, short[] values, int headOffset, int stride, int slots,
-                          int firstSlot, int length, int headDim, float scale, float[] scores, float[] out, int outOffset) {
+                          int firstSlot, int length, int headDim, float scale, boolean inBatch, float[] scores,
+                          float[] out, int outOffset) {
         attentionF16(q, qOffset, keys, values, headOffset, stride, slots, firstSlot, length, headDim, scale, scores, out,
                 outOffset);
     }
 
+    /**
+     * Attention over an F16 cache: as ggml does, the query rounded to F16 for the q·k products and
+     * the softmax weights rounded to F16 for the weighted sum of values, which are summed in
+     * order (not ggml's order: with an F16 cache the engine agrees with llama.cpp to F16 rounding).
+     */
     static void attentionF16(float[] q, int qOffset, short[] keys, short[] values, int headOffset, int stride,
                              int slots, int firstSlot, int length, int headDim, float scale, float[] scores,
                              float[] out, int outOffset) {
@@ -160,30 +191,13 @@ public final class ScalarKernels implements Kernels {
             }
             scores[i] = s * scale;
         }
-        softmax(scores, length);
+        GgmlAttention.softmax(scores, length);
         java.util.Arrays.fill(out, outOffset, outOffset + headDim, 0f);
         for (int i = 0; i < length; i++) {
             float p = roundToF16(scores[i]);
             int v = ((firstSlot + i) % slots) * stride + headOffset;
             for (int d = 0; d < headDim; d++) out[outOffset + d] += p * Float.float16ToFloat(values[v + d]);
         }
-    }
-
-    /**
-     * In place: {@code scores[i] = e^(scores[i] − max) / Σ e^(…)}, the exponentials in float and
-     * their sum in double, as ggml's soft_max does.
-     */
-    static void softmax(float[] scores, int length) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < length; i++) max = Math.max(max, scores[i]);
-        double sum = 0;
-        for (int i = 0; i < length; i++) {
-            float e = (float) Math.exp(scores[i] - max);
-            scores[i] = e;
-            sum += e;
-        }
-        float inv = (float) (1.0 / sum);
-        for (int i = 0; i < length; i++) scores[i] *= inv;
     }
 
     static float roundToF16(float value) {
@@ -195,14 +209,18 @@ public final class ScalarKernels implements Kernels {
         ropeHeads(v, offset, heads, headDim, ropeDims, cos, sin);
     }
 
+    /**
+     * ggml's rotation of each pair {@code (a, b)}, as its x86 build compiles it (contracted to fused
+     * multiply-adds): {@code (fma(a, cos, −(b·sin)), fma(a, sin, b·cos))}.
+     */
     static void ropeHeads(float[] v, int offset, int heads, int headDim, int ropeDims, float[] cos, float[] sin) {
         for (int h = 0; h < heads; h++) {
             int base = offset + h * headDim;
             for (int i = 0; i < ropeDims; i += 2) {
                 float a = v[base + i];
                 float b = v[base + i + 1];
-                v[base + i] = a * cos[i] - b * sin[i];
-                v[base + i + 1] = a * sin[i] + b * cos[i];
+                v[base + i] = Math.fma(a, cos[i], -(b * sin[i]));
+                v[base + i + 1] = Math.fma(a, sin[i], b * cos[i]);
             }
         }
     }

@@ -8,8 +8,8 @@ import jdk.incubator.vector.FloatVector;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
- * F32, F16, BF16 or Q4_0 weights × a batch of activation rows (prompt evaluation), where
- * arithmetic is the limit. (Q8_0 has {@link TiledQ8Matmul}.) The
+ * F32, F16 or BF16 weights × a batch of activation rows (prompt evaluation), where arithmetic is
+ * the limit. (The quantized types have exact tiles of their own.) The
  * weights are decoded to floats one panel at a time ({@value #PANEL} rows × {@value #DEPTH}
  * columns, 32 KiB: in the L1 and L2 caches) and each decoded panel is multiplied with every token
  * of the batch, so each weight block is read and decoded once per batch instead of once per
@@ -88,27 +88,22 @@ final class TiledMatmul {
     }
 
     /**
-     * The activations as floats, each row padded with zeros to {@code stride ≥ cols} floats: the
-     * values for F32/F16/BF16, {@code d·q} (exact in float) for Q8_0; {@code previous} is refilled
-     * when it is large enough.
+     * The values of F32/F16/BF16 activations, each row padded with zeros to {@code stride ≥ cols}
+     * floats; {@code previous} is refilled when it is large enough.
      */
     static float[] paddedFloats(PreparedInput x, int stride, float[] previous) {
         int rows = x.rows();
         int cols = x.cols();
         if (stride < cols) throw new IllegalArgumentException("stride " + stride + " < " + cols + " columns");
-        boolean quantized = x.format() == PreparedInput.Format.Q8_0;
-        if (!quantized && stride == cols) return x.values;
+        if (x.values == null || x.format() == PreparedInput.Format.Q8_0 || x.format() == PreparedInput.Format.Q8_K) {
+            throw new IllegalArgumentException(x.format() + " activations have no float values");
+        }
+        if (stride == cols) return x.values;
         float[] padded = previous == null || previous == x.values || previous.length < rows * stride
                 ? new float[rows * stride] : previous;
         for (int t = 0; t < rows; t++) {
-            int in = t * cols;
-            int out = t * stride;
-            if (quantized) {
-                for (int c = 0; c < cols; c++) padded[out + c] = x.scales[(in + c) / 32] * x.quants[in + c];
-            } else {
-                System.arraycopy(x.values, in, padded, out, cols);
-            }
-            Arrays.fill(padded, out + cols, out + stride, 0f);
+            System.arraycopy(x.values, t * cols, padded, t * stride, cols);
+            Arrays.fill(padded, t * stride + cols, t * stride + stride, 0f);
         }
         return padded;
     }

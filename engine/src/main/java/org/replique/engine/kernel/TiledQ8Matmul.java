@@ -11,11 +11,13 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.Blocks;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
- * Q8_0 weights × a batch of Q8 activation rows with ggml's x86 arithmetic to the bit, like
+ * Q8_0 weights (and Q4_0 matrices that ggml does not interleave, whose arithmetic is the same)
+ * × a batch of Q8 activation rows with ggml's x86 arithmetic to the bit, like
  * {@link QuantizedMatVec#dotQ8_0} (eight lanes of four neighbouring products per block, each
  * lane accumulating {@code d_w·d_x} times its exact integer sum with a fused multiply-add),
  * tiled like {@link TiledMatmul}: a panel of {@value #PANEL} rows × {@value #DEPTH} blocks is
@@ -171,9 +173,18 @@ final class TiledQ8Matmul {
             }
             long rowBase = (long) (row + i) * w.rowBytes();
             for (int bb = 0; bb < depth; bb++) {
-                long block = rowBase + 34L * (b0 + bb);
+                long block = rowBase + (long) w.type().blockBytes() * (b0 + bb);
                 scales[i * DEPTH + bb] = Blocks.f16(data, block);
                 int o = (i * DEPTH + bb) * 32;
+                if (w.type() == GgmlType.Q4_0) {
+                    // Matrices ggml does not interleave (a rare shape): weight 4g + k into group g's lane.
+                    for (int e = 0; e < 32; e++) {
+                        int packed = Blocks.u8(data, block + 2 + e % 16);
+                        int g = e / 4;
+                        panel[o + (g / n) * 4 * n + (e % 4) * n + g % n] = (e < 16 ? packed & 0xF : packed >>> 4) - 8;
+                    }
+                    continue;
+                }
                 for (int h = 0; h < GROUP_VECTORS; h++) {
                     IntVector q = ByteVector.fromMemorySegment(GB, data, block + 2 + 4L * n * h, LE).reinterpretAsInts();
                     int oh = o + h * 4 * n;

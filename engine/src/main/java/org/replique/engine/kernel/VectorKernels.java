@@ -18,8 +18,10 @@ import org.replique.engine.tensor.WeightMatrix;
  */
 public final class VectorKernels implements Kernels {
 
-    /** Swaps the two floats of every adjacent pair (RoPE). */
-    private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(F, i -> i ^ 1);
+    /** Both lanes of every adjacent pair get the pair's first float (RoPE). */
+    private static final VectorShuffle<Float> EVEN_OF_PAIR = VectorShuffle.fromOp(F, i -> i & ~1);
+    /** Both lanes of every adjacent pair get the pair's second float. */
+    private static final VectorShuffle<Float> ODD_OF_PAIR = VectorShuffle.fromOp(F, i -> i | 1);
 
     /**
      * Whether this JVM can run these kernels: the {@code jdk.incubator.vector} module must be
@@ -90,44 +92,50 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void attention(float[] q, int qOffset, float[] keys, float[] values, int headOffset, int stride, int slots,
-                          int firstSlot, int length, int headDim, float scale, float[] scores, float[] out, int outOffset) {
+                          int firstSlot, int length, int headDim, float scale, boolean inBatch, float[] scores,
+                          float[] out, int outOffset) {
         VectorAttention.f32(q, qOffset, keys, values, headOffset, stride, slots, firstSlot, length, headDim, scale,
-                scores, out, outOffset);
+                inBatch, scores, out, outOffset);
     }
 
     @Override
     public void attention(float[] q, int qOffset, short[] keys, short[] values, int headOffset, int stride, int slots,
-                          int firstSlot, int length, int headDim, float scale, float[] scores, float[] out, int outOffset) {
+                          int firstSlot, int length, int headDim, float scale, boolean inBatch, float[] scores,
+                          float[] out, int outOffset) {
         VectorAttention.f16(q, qOffset, keys, values, headOffset, stride, slots, firstSlot, length, headDim, scale,
                 scores, out, outOffset);
     }
 
     /**
-     * {@code v·cos + swap(v)·(∓sin)}: a multiplication and an addition per lane, rounded like the
-     * reference's {@code a·cos − b·sin} and {@code a·sin + b·cos}, so the result is identical.
+     * Each pair {@code (a, b)} becomes {@code (fma(a, cos, b·(−sin)), fma(a, sin, b·cos))}, the
+     * reference's rounding: with {@code a} and {@code b} spread over both lanes of their pair,
+     * one multiplication and one fused multiply-add per vector.
      */
     @Override
     public void rope(float[] v, int offset, int heads, int headDim, int ropeDims, float[] cos, float[] sin) {
         int vectorDims = ropeDims - ropeDims % L;
-        float[] signedSin = new float[vectorDims];
+        float[] fused = new float[vectorDims];
+        float[] rounded = new float[vectorDims];
         for (int i = 0; i < vectorDims; i += 2) {
-            signedSin[i] = -sin[i];
-            signedSin[i + 1] = sin[i + 1];
+            fused[i] = cos[i];
+            fused[i + 1] = sin[i + 1];
+            rounded[i] = -sin[i];
+            rounded[i + 1] = cos[i + 1];
         }
         for (int h = 0; h < heads; h++) {
             int base = offset + h * headDim;
             for (int i = 0; i < vectorDims; i += L) {
                 FloatVector x = FloatVector.fromArray(F, v, base + i);
-                FloatVector swapped = x.rearrange(SWAP_PAIRS);
-                x.mul(FloatVector.fromArray(F, cos, i))
-                        .add(swapped.mul(FloatVector.fromArray(F, signedSin, i)))
+                FloatVector a = x.rearrange(EVEN_OF_PAIR);
+                FloatVector b = x.rearrange(ODD_OF_PAIR);
+                a.fma(FloatVector.fromArray(F, fused, i), b.mul(FloatVector.fromArray(F, rounded, i)))
                         .intoArray(v, base + i);
             }
             for (int i = vectorDims; i < ropeDims; i += 2) {
                 float a = v[base + i];
                 float b = v[base + i + 1];
-                v[base + i] = a * cos[i] - b * sin[i];
-                v[base + i + 1] = a * sin[i] + b * cos[i];
+                v[base + i] = Math.fma(a, cos[i], -(b * sin[i]));
+                v[base + i + 1] = Math.fma(a, sin[i], b * cos[i]);
             }
         }
     }

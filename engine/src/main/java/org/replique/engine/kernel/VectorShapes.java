@@ -59,6 +59,18 @@ final class VectorShapes {
         return v.lane(0);
     }
 
+    private static final VectorShuffle<Float> GROUP_ROTATE_4 = VectorShuffle.fromOp(GF, i -> (i + 4) % GF.length());
+    private static final VectorShuffle<Float> GROUP_ROTATE_2 = VectorShuffle.fromOp(GF, i -> (i + 2) % GF.length());
+    private static final VectorShuffle<Float> GROUP_ROTATE_1 = VectorShuffle.fromOp(GF, i -> (i + 1) % GF.length());
+
+    /** The sum of a {@link #GF} vector's lanes, halves first, like {@link #sum}. */
+    static float groupSum(FloatVector v) {
+        if (GF.length() >= 8) v = v.add(v.rearrange(GROUP_ROTATE_4));
+        v = v.add(v.rearrange(GROUP_ROTATE_2));
+        v = v.add(v.rearrange(GROUP_ROTATE_1));
+        return v.lane(0);
+    }
+
     private static VectorSpecies<Float> floatSpecies() {
         String bits = System.getProperty("replique.vector.bits");
         if (bits == null || bits.isBlank()) {

@@ -154,11 +154,6 @@ public final class CompletionSession implements AutoCloseable {
     /** Runs one request; the caller holds the lock. */
     private SessionResult evaluate(int[] prompt, GenerationRequest request, TokenListener listener, Cancellation cancel,
                                    long waitNanos) {
-        if (prompt.length == 0) throw new IllegalArgumentException("empty prompt: there is nothing to continue");
-        if (prompt.length > capacity) {
-            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens exceeds the session's "
-                    + capacity + " positions");
-        }
         long start = System.nanoTime();
         long[] firstToken = {-1};
         TokenListener timed = (candidate, token, text) -> {

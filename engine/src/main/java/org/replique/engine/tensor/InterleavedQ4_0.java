@@ -76,7 +76,7 @@ public final class InterleavedQ4_0 {
             }
             MemorySegment.copy(records, 0, out, ValueLayout.JAVA_BYTE, (long) g * groupBytes, groupBytes);
         }
-        return new WeightMatrix(w.name(), w.type(), w.rows(), w.cols(), out, WeightLayout.Q4_0_X8);
+        return new WeightMatrix(w.name(), w.type(), w.rows(), w.cols(), out, w.order(), WeightLayout.Q4_0_X8);
     }
 
     /** The low nibble of each byte of {@code bytes}, byte k's in bits 4k..4k+3 of the result. */

@@ -5,21 +5,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 import org.replique.engine.tokenizer.Vocabulary.TokenType;
 
 /**
- * SentencePiece BPE as llama.cpp applies it to a GGUF vocabulary: spaces become {@code ▁}, a
- * dummy-prefix {@code ▁} starts every text that follows the start or a special token, code points
- * merge pairwise by highest piece score (leftmost first on ties), and characters outside the
- * vocabulary fall back to their UTF-8 bytes as {@code <0xXX>} tokens.
+ * Text to token ids and back, as llama.cpp does it for the vocabulary's kind: special tokens are
+ * cut out of the text first, then each fragment between them goes through the vocabulary's
+ * tokenizer ({@link SentencePieceBpe} or {@link ByteLevelBpe}). SentencePiece vocabularies start
+ * each fragment that follows the start or a special token with a dummy-prefix {@code ▁}.
  */
 public final class Tokenizer {
-    private static final char SPACE_MARK = '\u2581';
-
     private final Vocabulary vocab;
-    /** Pieces matched as whole tokens before BPE: control/unknown only on request, user-defined always. */
+    /** Pieces matched as whole tokens before BPE (longest first): control/unknown only on request, user-defined always. */
     private final List<Integer> specialTokens;
+    private final SentencePieceBpe sentencePiece;
+    private final ByteLevelBpe byteLevel;
 
     public Tokenizer(Vocabulary vocab) {
         this.vocab = vocab;
@@ -31,8 +30,15 @@ public final class Tokenizer {
                 special.add(id);
             }
         }
-        special.sort(Comparator.comparingInt((Integer id) -> vocab.piece(id).length()).reversed());
+        special.sort(Comparator.comparingInt((Integer id) -> utf8Length(vocab.piece(id))).reversed());
         this.specialTokens = List.copyOf(special);
+        boolean byteLevelBpe = vocab.kind() == Vocabulary.Kind.BYTE_LEVEL_BPE;
+        this.sentencePiece = byteLevelBpe ? null : new SentencePieceBpe(vocab);
+        this.byteLevel = byteLevelBpe ? new ByteLevelBpe(vocab) : null;
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     public Vocabulary vocabulary() {
@@ -53,9 +59,10 @@ public final class Tokenizer {
             if (f.token >= 0) {
                 out.add(f.token);
                 previousSpecial = true;
+            } else if (byteLevel != null) {
+                byteLevel.encode(f.text, out);
             } else {
-                String raw = (vocab.addSpacePrefix() && previousSpecial ? " " : "") + f.text;
-                encodeRaw(raw.replace(' ', SPACE_MARK), out);
+                sentencePiece.encode((vocab.addSpacePrefix() && previousSpecial ? " " : "") + f.text, out);
                 previousSpecial = false;
             }
         }
@@ -67,110 +74,68 @@ public final class Tokenizer {
         return encode(text, vocab.addBos(), false);
     }
 
+    /** A stretch of text still to tokenize ({@code token} = -1), or a special token found in the text. */
     private record Fragment(String text, int token) {}
 
+    /**
+     * The text cut around its special tokens the way llama.cpp does it: one special token after
+     * the other, longest first, each split out of every text fragment left by the previous ones.
+     */
     private List<Fragment> fragments(String text, boolean parseSpecial) {
-        List<Fragment> out = new ArrayList<>();
-        int start = 0;
-        int i = 0;
-        outer:
-        while (i < text.length()) {
-            for (int id : specialTokens) {
-                if (!parseSpecial && vocab.type(id) != TokenType.USER_DEFINED) continue;
-                String piece = vocab.piece(id);
-                if (text.startsWith(piece, i)) {
-                    if (i > start) out.add(new Fragment(text.substring(start, i), -1));
-                    out.add(new Fragment(piece, id));
-                    i += piece.length();
-                    start = i;
-                    continue outer;
+        List<Fragment> fragments = new ArrayList<>();
+        if (!text.isEmpty()) fragments.add(new Fragment(text, -1));
+        for (int id : specialTokens) {
+            if (!parseSpecial && vocab.type(id) != TokenType.USER_DEFINED) continue;
+            String piece = vocab.piece(id);
+            List<Fragment> next = new ArrayList<>(fragments.size());
+            for (Fragment f : fragments) {
+                if (f.token >= 0 || !f.text.contains(piece)) {
+                    next.add(f);
+                    continue;
                 }
-            }
-            i++;
-        }
-        if (start < text.length()) out.add(new Fragment(text.substring(start), -1));
-        return out;
-    }
-
-    /** One symbol of the merge: a span of the text, linked to its neighbours. */
-    private static final class Symbol {
-        int start;
-        int length;
-        int prev;
-        int next;
-    }
-
-    private record Bigram(int left, int right, float score, int length) {}
-
-    private void encodeRaw(String text, List<Integer> out) {
-        if (text.isEmpty()) return;
-        List<Symbol> symbols = new ArrayList<>();
-        for (int i = 0; i < text.length(); ) {
-            Symbol s = new Symbol();
-            s.start = i;
-            s.length = Character.charCount(text.codePointAt(i));
-            s.prev = symbols.size() - 1;
-            s.next = i + s.length < text.length() ? symbols.size() + 1 : -1;
-            symbols.add(s);
-            i += s.length;
-        }
-        PriorityQueue<Bigram> queue = new PriorityQueue<>((a, b) -> a.score != b.score
-                ? Float.compare(b.score, a.score) : Integer.compare(a.left, b.left));
-        for (int i = 1; i < symbols.size(); i++) {
-            addBigram(text, symbols, i - 1, i, queue);
-        }
-        while (!queue.isEmpty()) {
-            Bigram b = queue.poll();
-            Symbol left = symbols.get(b.left);
-            Symbol right = symbols.get(b.right);
-            if (left.length == 0 || right.length == 0 || left.length + right.length != b.length) {
-                continue; // one side has merged since this pair was queued
-            }
-            left.length += right.length;
-            right.length = 0;
-            left.next = right.next;
-            if (right.next >= 0) symbols.get(right.next).prev = b.left;
-            addBigram(text, symbols, left.prev, b.left, queue);
-            addBigram(text, symbols, b.left, left.next, queue);
-        }
-        for (int i = 0; i != -1 && i < symbols.size(); i = symbols.get(i).next) {
-            Symbol s = symbols.get(i);
-            String piece = text.substring(s.start, s.start + s.length);
-            int id = vocab.id(piece);
-            if (id >= 0) {
-                out.add(id);
-            } else {
-                for (byte b : piece.getBytes(StandardCharsets.UTF_8)) {
-                    int byteId = vocab.byteToken(b);
-                    out.add(byteId >= 0 ? byteId : vocab.unknown());
+                int from = 0;
+                for (int at = f.text.indexOf(piece); at >= 0; at = f.text.indexOf(piece, from)) {
+                    if (at > from) next.add(new Fragment(f.text.substring(from, at), -1));
+                    next.add(new Fragment(piece, id));
+                    from = at + piece.length();
                 }
+                if (from < f.text.length()) next.add(new Fragment(f.text.substring(from), -1));
             }
+            fragments = next;
         }
-    }
-
-    private void addBigram(String text, List<Symbol> symbols, int left, int right, PriorityQueue<Bigram> queue) {
-        if (left < 0 || right < 0) return;
-        Symbol l = symbols.get(left);
-        Symbol r = symbols.get(right);
-        String joined = text.substring(l.start, l.start + l.length + r.length);
-        int id = vocab.id(joined);
-        if (id < 0) return;
-        queue.add(new Bigram(left, right, vocab.score(id), joined.length()));
+        return fragments;
     }
 
     /**
-     * The bytes a token stands for: {@code ▁} as a space, byte tokens as their byte, control
-     * tokens as nothing (or their text when {@code special}), unknown as {@code ▅}.
+     * The bytes a token stands for. SentencePiece: {@code ▁} as a space, byte tokens as their
+     * byte, control tokens as nothing (or their text when {@code special}), unknown as {@code ▅}.
+     * Byte-level BPE: a normal piece's characters as the bytes they spell, user-defined tokens as
+     * their text, control and unknown tokens as nothing (or their text when {@code special}).
      */
     public byte[] pieceBytes(int id, boolean special) {
         String piece = vocab.piece(id);
+        if (byteLevel != null) {
+            return switch (vocab.type(id)) {
+                case NORMAL -> byteLevel.normalPieceBytes(piece);
+                case USER_DEFINED -> piece.getBytes(StandardCharsets.UTF_8);
+                case CONTROL, UNKNOWN -> special ? piece.getBytes(StandardCharsets.UTF_8) : new byte[0];
+                case BYTE -> new byte[] {(byte) Integer.parseInt(piece.substring(3, 5), 16)};
+                case UNUSED, UNDEFINED -> new byte[0];
+            };
+        }
         return switch (vocab.type(id)) {
-            case NORMAL, USER_DEFINED, UNDEFINED -> piece.replace(SPACE_MARK, ' ').getBytes(StandardCharsets.UTF_8);
+            case NORMAL, USER_DEFINED, UNDEFINED -> SentencePieceBpe.normalPieceBytes(piece);
             case BYTE -> new byte[] {(byte) Integer.parseInt(piece.substring(3, piece.length() - 1), 16)};
             case UNKNOWN -> "\u2585".getBytes(StandardCharsets.UTF_8);
             case CONTROL -> special ? piece.getBytes(StandardCharsets.UTF_8) : new byte[0];
             case UNUSED -> new byte[0];
         };
+    }
+
+    /** The words the pre-tokenizer makes of {@code text} (byte-level BPE only), for tests and diagnostics. */
+    List<String> preTokenize(String text) {
+        if (byteLevel == null) throw new IllegalStateException("a SentencePiece vocabulary has no pre-tokenizer");
+        return byteLevel.words(text);
     }
 
     /**

@@ -135,9 +135,16 @@ class GgufErrorsTest {
     }
 
     @Test
-    void unsupportedTensorType() throws IOException {
-        byte[] b = new GgufWriter().rawTensor("blk.0.attn_q.weight", new long[] {256}, 12, new byte[144]).toBytes();
-        assertKind(file("q4k.gguf", b), Kind.UNSUPPORTED_TENSOR_TYPE, "type Q4_K");
+    void unsupportedTensorTypeNamesTheTensorItsTypeAndTheSupportedOnes() throws IOException {
+        byte[] b = new GgufWriter().rawTensor("blk.0.attn_q.weight", new long[] {256}, 16, new byte[66]).toBytes();
+        assertKind(file("iq2.gguf", b), Kind.UNSUPPORTED_TENSOR_TYPE,
+                "tensor 'blk.0.attn_q.weight' has type IQ2_XXS; supported types are F32, F16, Q4_0, Q8_0, Q4_K, Q5_K, Q6_K and BF16");
+    }
+
+    @Test
+    void kQuantRowsMustBeWholeSuperBlocks() throws IOException {
+        byte[] b = new GgufWriter().rawTensor("blk.0.attn_q.weight", new long[] {128, 2}, 12, new byte[144]).toBytes();
+        assertKind(file("q4k-rows.gguf", b), Kind.SHAPE_MISMATCH, "not a multiple of the Q4_K block size 256");
     }
 
     @Test
@@ -165,6 +172,63 @@ class GgufErrorsTest {
         byte[] b = new GgufWriter().putString("general.architecture", "llama").toBytes();
         assertThatThrownBy(() -> Model.load(file("bare.gguf", b))).isInstanceOf(GgufException.class)
                 .satisfies(e -> assertThat(((GgufException) e).kind()).isIn(Kind.MISSING_METADATA));
+    }
+
+    @Test
+    void falconNeedsItsLayerNormEpsilon() throws IOException {
+        assertKind(file("falcon-eps.gguf", tinyFalcon(null, false).toBytes()), Kind.MISSING_METADATA,
+                "falcon.attention.layer_norm_epsilon");
+    }
+
+    @Test
+    void falconNeedsItsNormBiases() throws IOException {
+        assertKind(file("falcon-bias.gguf", tinyFalcon("blk.0.attn_norm.bias", true).toBytes()), Kind.MISSING_TENSOR,
+                "tensor 'blk.0.attn_norm.bias' is missing");
+    }
+
+    @Test
+    void falconsFusedMatrixHasRowsForTheQueriesKeysAndValues() throws IOException {
+        GgufWriter w = tinyFalcon(null, true);
+        w.putU32("falcon.attention.head_count_kv", 4); // the file's attn_qkv has rows for one KV head
+        assertKind(file("falcon-qkv.gguf", w.toBytes()), Kind.SHAPE_MISMATCH, "blk.0.attn_qkv.weight");
+    }
+
+    @Test
+    void aWellFormedTinyFalconLoads() throws IOException {
+        try (Model m = Model.load(file("falcon.gguf", tinyFalcon(null, true).toBytes()))) {
+            assertThat(m.config().architecture()).isEqualTo("falcon");
+            assertThat(m.weights().tiedOutput()).isTrue();
+        }
+    }
+
+    /** A one-layer Falcon of dim 32 (4 heads of 8, one KV head), leaving out one tensor or the ε key when asked. */
+    private static GgufWriter tinyFalcon(String omit, boolean withEpsilon) {
+        GgufWriter w = new GgufWriter();
+        w.putString("general.architecture", "falcon");
+        w.putU32("falcon.embedding_length", 32);
+        w.putU32("falcon.block_count", 1);
+        w.putU32("falcon.feed_forward_length", 64);
+        w.putU32("falcon.attention.head_count", 4);
+        w.putU32("falcon.attention.head_count_kv", 1);
+        if (withEpsilon) w.putF32("falcon.attention.layer_norm_epsilon", 1e-5f);
+        new org.replique.fixtures.gguf.SyntheticVocabulary(300).writeTo(w);
+        String[][] matrices = {
+            {"token_embd.weight", "32", "300"}, {"blk.0.attn_qkv.weight", "32", "48"},
+            {"blk.0.attn_output.weight", "32", "32"}, {"blk.0.ffn_up.weight", "32", "64"},
+            {"blk.0.ffn_down.weight", "64", "32"},
+        };
+        for (String[] m : matrices) {
+            if (m[0].equals(omit)) continue;
+            int cols = Integer.parseInt(m[1]);
+            int rows = Integer.parseInt(m[2]);
+            w.tensor(m[0], TensorType.F32, new long[] {cols, rows}, new float[cols * rows]);
+        }
+        for (String n : new String[] {"blk.0.attn_norm.weight", "blk.0.attn_norm.bias", "output_norm.weight",
+                "output_norm.bias"}) {
+            if (n.equals(omit)) continue;
+            w.tensor(n, TensorType.F32, new long[] {32}, new float[32]);
+        }
+        return w;
     }
 
     /** A one-layer model of dim 32, leaving out one tensor when asked. */

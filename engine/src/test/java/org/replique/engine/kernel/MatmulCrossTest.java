@@ -16,8 +16,9 @@ import org.replique.engine.tensor.WeightMatrix;
  * The vector matmul against the scalar reference, for every weight type, on shapes that reach
  * every path: decode rows (batch 1–3) and the tiled kernels (batch ≥ 4, whole and partial groups
  * of four tokens, partial panels of rows, several column passes, rows that are not a whole number
- * of vectors). Q8_0 must agree to the bit (both follow ggml's arithmetic); the other types to
- * float rounding of the sums.
+ * of vectors), row counts that are and are not multiples of eight (ggml's interleaved Q4_0 and
+ * Q4_K kernels). The quantized types must agree to the bit (both follow ggml's arithmetic); the
+ * float types to float rounding of the sums.
  */
 class MatmulCrossTest {
     private static final Kernels SCALAR = new ScalarKernels();
@@ -27,9 +28,13 @@ class MatmulCrossTest {
         List<Arguments> all = new ArrayList<>();
         int[] batches = {1, 2, 3, 4, 5, 7, 8, 9};
         for (GgmlType type : GgmlType.values()) {
-            int[] colsList = type.blockSize() == 32 ? new int[] {32, 96, 544, 1184, 2112} : new int[] {7, 40, 172, 544, 1030, 2061};
+            int[] colsList = switch (type.blockSize()) {
+                case 32 -> new int[] {32, 96, 544, 1184, 2112};
+                case 256 -> new int[] {256, 768, 2304};
+                default -> new int[] {7, 40, 172, 544, 1030, 2061};
+            };
             for (int cols : colsList) {
-                for (int rows : new int[] {1, 3, 5, 17}) {
+                for (int rows : new int[] {1, 3, 5, 8, 17, 24}) {
                     for (int batch : batches) {
                         all.add(Arguments.of(type, rows, cols, batch));
                     }
@@ -51,8 +56,8 @@ class MatmulCrossTest {
         float[] actual = new float[batch * rows];
         VECTOR.matmul(w, VECTOR.prepare(w, x, batch), actual);
 
-        if (type == GgmlType.Q8_0) {
-            // Both follow ggml's Q8_0 arithmetic operation for operation.
+        if (type.blockSize() > 1) {
+            // Both follow ggml's arithmetic operation for operation.
             assertThat(actual).containsExactly(expected);
             return;
         }
@@ -63,11 +68,27 @@ class MatmulCrossTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} rows in ranges, batch {1}")
+    @ParameterizedTest(name = "{0}, every quant and scale at its largest, batch {1}")
+    @MethodSource("extremeCases")
+    void integerSumsStayExactAtTheirBounds(GgmlType type, int batch) {
+        WeightMatrix w = RandomWeights.extreme(type, 16, 2 * type.blockSize() * (type.blockSize() == 32 ? 8 : 1));
+        float[] x = RandomWeights.extremeActivations(batch * w.cols());
+        float[] expected = new float[batch * w.rows()];
+        SCALAR.matmul(w, SCALAR.prepare(w, x, batch), expected);
+        float[] actual = new float[batch * w.rows()];
+        VECTOR.matmul(w, VECTOR.prepare(w, x, batch), actual);
+        assertThat(actual).containsExactly(expected);
+    }
+
+    static Stream<Arguments> extremeCases() {
+        return Stream.of(GgmlType.values()).filter(t -> t.blockSize() > 1)
+                .flatMap(t -> Stream.of(Arguments.of(t, 1), Arguments.of(t, 4), Arguments.of(t, 5)));
+    }
+
+    @ParameterizedTest(name = "{0}, {2} rows in ranges, batch {1}")
     @MethodSource("rangeCases")
-    void rowRangesWriteOnlyTheirRows(GgmlType type, int batch) {
-        int rows = 29;
-        int cols = 64;
+    void rowRangesWriteOnlyTheirRows(GgmlType type, int batch, int rows) {
+        int cols = Math.max(64, type.blockSize());
         WeightMatrix w = RandomWeights.matrix(type, rows, cols, 5);
         float[] x = RandomWeights.activations(batch * cols, 6);
         PreparedInput input = VECTOR.prepare(w, x, batch);
@@ -76,7 +97,7 @@ class MatmulCrossTest {
 
         float[] pieces = new float[batch * rows];
         Arrays.fill(pieces, Float.NaN);
-        int[] cuts = {0, 1, 6, 13, 14, 29};
+        int[] cuts = {0, 1, 6, 13, 14, rows};
         for (int i = 0; i + 1 < cuts.length; i++) {
             float[] only = new float[batch * rows];
             Arrays.fill(only, Float.NaN);
@@ -93,6 +114,8 @@ class MatmulCrossTest {
     }
 
     static Stream<Arguments> rangeCases() {
-        return Stream.of(GgmlType.values()).flatMap(t -> Stream.of(Arguments.of(t, 1), Arguments.of(t, 6)));
+        // 32 rows: whole groups of eight, which ggml interleaves, cut inside the groups.
+        return Stream.of(GgmlType.values()).flatMap(t -> Stream.of(
+                Arguments.of(t, 1, 29), Arguments.of(t, 6, 29), Arguments.of(t, 1, 32), Arguments.of(t, 6, 32)));
     }
 }

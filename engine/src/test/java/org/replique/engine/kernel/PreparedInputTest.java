@@ -18,7 +18,8 @@ class PreparedInputTest {
         float[] second = RandomWeights.activations(2 * 768, 2);
         PreparedInput reused = PreparedInput.of(format, first, 3, 512);
         PreparedInput.View<float[]> padded = (x, previous) -> TiledMatmul.paddedFloats(x, x.cols() + 16, previous);
-        if (format != PreparedInput.Format.Q8_K) reused.view(padded);
+        boolean floats = format != PreparedInput.Format.Q8_K && format != PreparedInput.Format.Q8_0;
+        if (floats) reused.view(padded);
 
         PreparedInput refilled = PreparedInput.of(format, second, 2, 768, reused);
         PreparedInput fresh = PreparedInput.of(format, second, 2, 768);
@@ -39,7 +40,7 @@ class PreparedInputTest {
                 for (int i = 0; i < n; i++) assertThat(refilled.values()[i]).isEqualTo(fresh.values()[i]);
             }
         }
-        if (format != PreparedInput.Format.Q8_K) {
+        if (floats) {
             float[] again = refilled.view(padded);
             float[] expected = fresh.view(padded);
             for (int i = 0; i < 2 * 784; i++) assertThat(again[i]).as("padded %d", i).isEqualTo(expected[i]);
@@ -80,11 +81,11 @@ class PreparedInputTest {
     }
 
     @Test
-    void paddedFloatsOfQ8_0AreTheDequantizedActivations() {
+    void paddedFloatsAreTheValuesThenZeros() {
         float[] x = RandomWeights.activations(64, 3);
-        PreparedInput p = PreparedInput.of(PreparedInput.Format.Q8_0, x, 1, 64);
+        PreparedInput p = PreparedInput.of(PreparedInput.Format.F16, x, 1, 64);
         float[] padded = TiledMatmul.paddedFloats(p, 80, null);
-        for (int i = 0; i < 64; i++) assertThat(padded[i]).isEqualTo(p.scales()[i / 32] * p.quants()[i]);
+        for (int i = 0; i < 64; i++) assertThat(padded[i]).isEqualTo(p.values()[i]);
         for (int i = 64; i < 80; i++) assertThat(padded[i]).isZero();
     }
 

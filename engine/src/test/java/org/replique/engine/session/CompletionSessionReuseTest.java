@@ -18,7 +18,12 @@ import org.replique.engine.sampling.SamplingParams;
 /** A reused cache gives the logits of a cold evaluation, whatever changed in the prompt. */
 class CompletionSessionReuseTest {
     private static final int CONTEXT = 512;
-    private static final double F32_TOLERANCE = 1e-5;
+    /**
+     * Reused and cold evaluations group tokens differently, and a token evaluated among several
+     * sums its attention values in another order than a token alone (as in llama.cpp): logits of
+     * about 10 agree to float rounding, not to the bit.
+     */
+    private static final double F32_TOLERANCE = 5e-5;
     private static final String STORY = "Once upon a time, there was a little girl named Lily. She loved to play outside"
             + " in the park with her friends. One day, she saw a big red ball under a tree. She ran to the tree and"
             + " picked up the ball. It was soft and round. Lily was very happy.";

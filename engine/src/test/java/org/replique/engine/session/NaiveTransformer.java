@@ -114,7 +114,7 @@ final class NaiveTransformer {
     private double[] rmsnorm(double[] x, double[] weight) {
         double sum = 0;
         for (double value : x) sum += value * value;
-        double scale = 1 / Math.sqrt(sum / x.length + c.rmsEps());
+        double scale = 1 / Math.sqrt(sum / x.length + c.normEps());
         double[] out = new double[x.length];
         for (int i = 0; i < x.length; i++) out[i] = x[i] * scale * weight[i];
         return out;

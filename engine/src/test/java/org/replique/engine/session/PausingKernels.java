@@ -84,17 +84,17 @@ final class PausingKernels implements Kernels {
 
     @Override
     public void attention(float[] q, int qOffset, short[] keys, short[] values, int headOffset, int stride, int slots,
-                          int firstSlot, int length, int headDim, float scale, float[] scores, float[] out,
-                          int outOffset) {
-        delegate.attention(q, qOffset, keys, values, headOffset, stride, slots, firstSlot, length, headDim, scale, scores,
-                out, outOffset);
+                          int firstSlot, int length, int headDim, float scale, boolean inBatch, float[] scores,
+                          float[] out, int outOffset) {
+        delegate.attention(q, qOffset, keys, values, headOffset, stride, slots, firstSlot, length, headDim, scale, inBatch,
+                scores, out, outOffset);
     }
 
     @Override
     public void attention(float[] q, int qOffset, float[] keys, float[] values, int headOffset, int stride, int slots,
-                          int firstSlot, int length, int headDim, float scale, float[] scores, float[] out,
-                          int outOffset) {
-        delegate.attention(q, qOffset, keys, values, headOffset, stride, slots, firstSlot, length, headDim, scale, scores,
-                out, outOffset);
+                          int firstSlot, int length, int headDim, float scale, boolean inBatch, float[] scores,
+                          float[] out, int outOffset) {
+        delegate.attention(q, qOffset, keys, values, headOffset, stride, slots, firstSlot, length, headDim, scale, inBatch,
+                scores, out, outOffset);
     }
 }

@@ -1,7 +1,6 @@
 package org.replique.engine.tokenizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -87,8 +86,6 @@ class TokenizerVectorsTest {
 
     @Test
     void sharedVocabularyFileIsTheOneCopiedHere() {
-        Path shared = Fixtures.shared().map(s -> s.resolve("tokenizer-vectors/ggml-vocab-llama-spm.gguf")).orElse(null);
-        assumeTrue(shared != null && shared.toFile().exists(), "no ../shared beside this checkout");
-        assertThat(shared).hasSameBinaryContentAs(LLAMA_VOCAB);
+        assertThat(Fixtures.sharedFile("tokenizer-vectors/ggml-vocab-llama-spm.gguf")).hasSameBinaryContentAs(LLAMA_VOCAB);
     }
 }

@@ -34,7 +34,8 @@ public final class CompleteCommand implements Callable<Integer> {
     @Option(names = "--column", required = true, paramLabel = "C", description = "0-based column (UTF-16 units)")
     int column;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "GGUF model (default: the embedded demo model)")
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
+            description = "GGUF file, Hugging Face folder, or OWNER/NAME of a pulled model (default: the embedded demo model)")
     Path model;
 
     @Option(names = "--candidates", defaultValue = "1", paramLabel = "N", description = "suggestions (default: ${DEFAULT-VALUE})")

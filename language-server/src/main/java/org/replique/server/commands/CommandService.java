@@ -3,13 +3,13 @@ package org.replique.server.commands;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.function.Supplier;
 import org.eclipse.lsp4j.ApplyWorkspaceEditParams;
 import org.eclipse.lsp4j.MessageType;
 import org.eclipse.lsp4j.Position;
@@ -20,15 +20,15 @@ import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 import org.replique.engine.backend.Cancellation;
-import org.replique.server.config.ServerSettings;
-import org.replique.server.documents.DocumentStore;
+import org.replique.server.client.ClientChannel;
+import org.replique.server.client.Requests;
+import org.replique.server.context.ServerContext;
 import org.replique.server.documents.ParsedDocument;
-import org.replique.server.lsp.ClientChannel;
-import org.replique.server.lsp.Requests;
 import org.replique.server.model.LoadedModel;
 import org.replique.server.model.ModelService;
 
 /** {@code workspace/executeCommand}: generate dialogue, status, reload the model. */
+@Singleton
 public final class CommandService {
     public static final String GENERATE_DIALOGUE = "replique.generateDialogue";
     public static final String STATUS = "replique.status";
@@ -38,25 +38,18 @@ public final class CommandService {
 
     private static final Gson GSON = new Gson();
 
-    private final DocumentStore documents;
-    private final ModelService models;
-    private final Supplier<ServerSettings> settings;
-    private final ClientChannel client;
-    private final ExecutorService workers;
+    private final ServerContext context;
 
-    public CommandService(DocumentStore documents, ModelService models, Supplier<ServerSettings> settings,
-                          ClientChannel client, ExecutorService workers) {
-        this.documents = documents;
-        this.models = models;
-        this.settings = settings;
-        this.client = client;
-        this.workers = workers;
+    @Inject
+    public CommandService(ServerContext context) {
+        this.context = context;
     }
 
     public CompletableFuture<Object> execute(String command, List<Object> arguments) {
+        ModelService models = context.models();
         return switch (command) {
             case STATUS -> CompletableFuture.completedFuture(GSON.toJsonTree(models.status()));
-            case RELOAD_MODEL -> models.load(settings.get().model()).thenApply(GSON::toJsonTree);
+            case RELOAD_MODEL -> models.load(context.settings().model()).thenApply(GSON::toJsonTree);
             case GENERATE_DIALOGUE -> generate(arguments);
             default -> CompletableFuture.failedFuture(error(ResponseErrorCode.InvalidParams,
                     "unknown command '" + command + "' (known: " + String.join(", ", COMMANDS) + ")"));
@@ -97,23 +90,24 @@ public final class CommandService {
         } catch (ResponseErrorException e) {
             return CompletableFuture.failedFuture(e);
         }
-        ParsedDocument doc = documents.parsed(args.uri()).orElse(null);
+        ParsedDocument doc = context.documents().parsed(args.uri()).orElse(null);
         if (doc == null) {
             return CompletableFuture.failedFuture(error(ResponseErrorCode.InvalidParams, "document not open: " + args.uri()));
         }
-        LoadedModel model = models.current().orElse(null);
+        LoadedModel model = context.models().current().orElse(null);
         if (model == null) {
             return CompletableFuture.failedFuture(error(ResponseErrorCode.RequestFailed,
-                    "the model is not ready yet (" + models.status().state() + ")"));
+                    "the model is not ready yet (" + context.models().status().state() + ")"));
         }
         CompletableFuture<Object> answer = new CompletableFuture<>();
         Cancellation cancel = Requests.cancelledWith(answer);
-        workers.execute(() -> {
+        ClientChannel client = context.client();
+        context.workers().execute(() -> {
             ClientChannel.Progress progress = client.beginProgress("Generating dialogue", true);
             try {
                 Position at = doc.text().position(doc.text().offset(args.position()));
                 GenerateDialogue.Result r = GenerateDialogue.run(model, doc, at.getLine(), at.getCharacter(),
-                        args.turns(), args.speakers(), settings.get(), p -> progress.report(p, null), cancel);
+                        args.turns(), args.speakers(), context.settings(), p -> progress.report(p, null), cancel);
                 progress.end(r.turns() + " turns");
                 WorkspaceEdit edit = new WorkspaceEdit(Map.of(args.uri(), List.of(new TextEdit(new Range(at, at), r.text()))));
                 client.applyEdit(new ApplyWorkspaceEditParams(edit, "Generate dialogue")).whenComplete((applied, e) -> {

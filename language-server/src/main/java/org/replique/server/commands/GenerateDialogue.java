@@ -8,7 +8,6 @@ import java.util.regex.Pattern;
 import org.replique.dialogue.claire.LabelStyle;
 import org.replique.dialogue.prompt.ContinuationKind;
 import org.replique.dialogue.prompt.Prompt;
-import org.replique.dialogue.prompt.PromptBuilder;
 import org.replique.dialogue.render.RenderOptions;
 import org.replique.dialogue.render.Renderer;
 import org.replique.dialogue.render.Rendering;
@@ -18,7 +17,6 @@ import org.replique.engine.backend.Cancellation;
 import org.replique.engine.generate.GenerationRequest;
 import org.replique.engine.generate.TokenListener;
 import org.replique.server.completion.DialogueCompleter;
-import org.replique.server.completion.PromptOptionsFactory;
 import org.replique.server.config.ServerSettings;
 import org.replique.server.documents.ParsedDocument;
 import org.replique.server.model.LoadedModel;
@@ -41,11 +39,11 @@ public final class GenerateDialogue {
 
     public static Result run(LoadedModel m, ParsedDocument doc, int line, int column, int turns, List<String> speakers,
                              ServerSettings s, IntConsumer progress, Cancellation cancel) {
-        Prompt prompt = PromptBuilder.build(doc.dialogue(), line, column,
-                PromptOptionsFactory.of(s, m.model().tokenizer(), m.sessions().contextLength()));
-        if (prompt.kind() == ContinuationKind.NONE) {
+        DialogueCompleter.PreparedPrompt prepared = DialogueCompleter.prepare(m, doc, line, column, s);
+        if (!prepared.asksForDialogue()) {
             throw new IllegalArgumentException("no dialogue belongs at line " + (line + 1) + " (a heading, a title page or action)");
         }
+        Prompt prompt = prepared.prompt();
         boolean labelled = prompt.labels() != LabelStyle.DASH;
         List<String> cast = speakers == null || speakers.isEmpty() ? prompt.speakers().documentNames() : resolve(doc, speakers);
         boolean steerEveryTurn = speakers != null && !speakers.isEmpty();
@@ -57,11 +55,11 @@ public final class GenerateDialogue {
             cancel.check();
             boolean newTurn = i > 0 || prompt.kind() == ContinuationKind.NEW_TURN;
             String forced = labelled && newTurn && steerEveryTurn ? longestWaiting(cast, recent) : null;
-            String out = line(m, doc, s, prompt, generated, forced, cancel);
+            String out = line(m, doc, s, prepared, generated, forced, cancel);
             if (labelled && newTurn && forced == null && !cast.isEmpty() && speakerOf(prompt, out) == null) {
                 // The model gave the turn to someone who is not in the scene: ask again for one who is.
                 forced = longestWaiting(cast, recent);
-                out = line(m, doc, s, prompt, generated, forced, cancel);
+                out = line(m, doc, s, prepared, generated, forced, cancel);
             }
             if (out.isBlank() && forced == null) {
                 break; // the model ended the conversation
@@ -78,13 +76,16 @@ public final class GenerateDialogue {
     }
 
     /** One line from the model after the prompt, what was generated so far and an optional speaker label. */
-    private static String line(LoadedModel m, ParsedDocument doc, ServerSettings s, Prompt prompt, CharSequence generated,
-                               String forced, Cancellation cancel) {
+    private static String line(LoadedModel m, ParsedDocument doc, ServerSettings s, DialogueCompleter.PreparedPrompt prepared,
+                               CharSequence generated, String forced, Cancellation cancel) {
+        Prompt prompt = prepared.prompt();
         String text = prompt.text() + generated + (forced == null ? "" : label(prompt, forced));
+        // The first turn asks for the prompt itself, which is tokenized already.
+        int[] tokens = text.length() == prompt.text().length() ? prepared.tokens() : m.model().tokenizer().encode(text);
         GenerationRequest request = new GenerationRequest(DialogueCompleter.sampling(s), TOKENS_PER_TURN, true,
                 List.of("\n"), 1);
-        return m.sessions().supersede(doc.text().uri(), m.model().tokenizer().encode(text), request,
-                TokenListener.NONE, cancel).generation().first().text();
+        return m.sessions().supersede(doc.text().uri(), tokens, request, TokenListener.NONE, cancel)
+                .generation().first().text();
     }
 
     private static String label(Prompt prompt, String name) {

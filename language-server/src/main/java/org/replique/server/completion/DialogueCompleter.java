@@ -3,6 +3,7 @@ package org.replique.server.completion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import org.eclipse.lsp4j.Position;
 import org.replique.dialogue.prompt.ContinuationKind;
 import org.replique.dialogue.prompt.Prompt;
 import org.replique.dialogue.prompt.PromptBuilder;
@@ -23,8 +24,10 @@ import org.replique.server.model.LoadedModel;
 
 /**
  * The heart of a suggestion: the prompt at the cursor, generation in the document's session, and
- * the model's turns rendered back in the document's own form. Shared by inline completion, the
- * completion-item fallback, the {@code complete} command and the demo.
+ * the model's turns rendered back in the document's own form. Shared by inline completion (and its
+ * warming), the completion-item fallback, the generate-dialogue command, the {@code complete}
+ * command and the demo: {@link #prepare} is the one place a request's prompt is built and
+ * tokenized, and where a cursor that asks for no dialogue is recognised.
  */
 public final class DialogueCompleter {
 
@@ -42,7 +45,28 @@ public final class DialogueCompleter {
         }
     }
 
+    /**
+     * The prompt at a cursor and the ids the model gets for it.
+     *
+     * @param prompt the prompt builder's result
+     * @param tokens its ids, BOS first where the model adds one; empty when no dialogue belongs there
+     */
+    public record PreparedPrompt(Prompt prompt, int[] tokens) {
+        /** Whether the cursor stands where dialogue belongs (not a heading, a title page or action). */
+        public boolean asksForDialogue() {
+            return prompt.kind() != ContinuationKind.NONE;
+        }
+    }
+
     private DialogueCompleter() {}
+
+    /** The prompt at {@code (line, column)}, built with the settings' options and tokenized once. */
+    public static PreparedPrompt prepare(LoadedModel m, ParsedDocument doc, int line, int column, ServerSettings s) {
+        PromptTokens tokens = new PromptTokens(m.tokenCounts());
+        Prompt prompt = PromptBuilder.build(doc.dialogue(), line, column,
+                PromptOptionsFactory.of(s, tokens, m.sessions().contextLength()));
+        return new PreparedPrompt(prompt, prompt.kind() == ContinuationKind.NONE ? new int[0] : tokens.ids(prompt.text()));
+    }
 
     /**
      * Suggestions at {@code (line, column)}; {@code candidates} continuations of one speech (the
@@ -51,16 +75,16 @@ public final class DialogueCompleter {
      */
     public static Outcome complete(LoadedModel m, ParsedDocument doc, int line, int column, ServerSettings s,
                                    int candidates, long budgetMillis, Cancellation cancel) {
-        Prompt prompt = PromptBuilder.build(doc.dialogue(), line, column,
-                PromptOptionsFactory.of(s, m.model().tokenizer(), m.sessions().contextLength()));
-        if (prompt.kind() == ContinuationKind.NONE) {
-            return Outcome.none(prompt.kind());
+        PreparedPrompt prepared = prepare(m, doc, line, column, s);
+        if (!prepared.asksForDialogue()) {
+            return Outcome.none(prepared.prompt().kind());
         }
+        Prompt prompt = prepared.prompt();
         GenerationRequest request = new GenerationRequest(sampling(s), s.completion().maxTokens(), true,
                 List.of("\n"), candidates);
         Deadline deadline = new Deadline(cancel, budgetMillis);
-        SessionResult result = m.sessions().supersede(doc.text().uri(), m.model().tokenizer().encode(prompt.text()),
-                request, TokenListener.NONE, deadline);
+        SessionResult result = m.sessions().supersede(doc.text().uri(), prepared.tokens(), request, TokenListener.NONE,
+                deadline);
         List<String> rendered = new ArrayList<>();
         for (Completion c : result.generation().completions()) {
             Rendering r = Renderer.render(doc.dialogue(), prompt, c.text(), RenderOptions.defaults().withStop(StopRule.ONE_SPEECH));
@@ -68,6 +92,20 @@ public final class DialogueCompleter {
         }
         List<String> kept = SuggestionFilter.apply(rendered, doc.text(), line);
         return new Outcome(kept, prompt.kind(), result.cost(), deadline.expired() && !cancel.isCancelled());
+    }
+
+    /**
+     * Evaluates the prompt at the end of the document in its session without generating, so that
+     * the first suggestion there pays only for what is typed since. Throws
+     * {@link CancellationException} when a request for the document comes first (it goes on from
+     * what was evaluated).
+     */
+    public static void warm(LoadedModel m, ParsedDocument doc, ServerSettings s, Cancellation cancel) {
+        Position end = doc.text().endOfText();
+        PreparedPrompt prepared = prepare(m, doc, end.getLine(), end.getCharacter(), s);
+        if (prepared.asksForDialogue()) {
+            m.sessions().withSession(doc.text().uri(), cancel, session -> session.warm(prepared.tokens(), cancel));
+        }
     }
 
     /** The model card's sampling with the configured overrides; a fresh seed unless one is fixed. */

@@ -4,18 +4,20 @@ import java.util.function.ToIntFunction;
 import org.replique.dialogue.claire.LabelStyle;
 import org.replique.dialogue.prompt.DirectionPolicy;
 import org.replique.dialogue.prompt.PromptOptions;
-import org.replique.engine.tokenizer.Tokenizer;
 import org.replique.server.config.ServerSettings;
 
-/** Turns the server's settings and the model's tokenizer into the prompt builder's options. */
-public final class PromptOptionsFactory {
+/** Turns the server's settings and the model's token counter into the prompt builder's options. */
+final class PromptOptionsFactory {
     /** Earlier lines of the next speaker put ahead of the scene when character voice is on. */
     static final int VOICE_LINES = 3;
 
     private PromptOptionsFactory() {}
 
-    public static PromptOptions of(ServerSettings s, Tokenizer tokenizer, int contextLength) {
-        ToIntFunction<String> counter = text -> tokenizer.encode(text, false, false).length;
+    /**
+     * @param counter       the tokens of a text on its own, without BOS
+     * @param contextLength the positions of a document's session
+     */
+    static PromptOptions of(ServerSettings s, ToIntFunction<String> counter, int contextLength) {
         // Room for the answer and BOS: the prompt may not fill the whole context.
         int budget = Math.max(64, Math.min(s.prompt().contextBudget(), contextLength - s.completion().maxTokens() - 8));
         LabelStyle labels = switch (s.prompt().speakerStyle()) {

@@ -8,11 +8,12 @@ public record ServerSettings(ModelSettings model, SamplingSettings sampling, Com
                              PromptSettings prompt) {
 
     /**
-     * @param path          a GGUF file, or null for the embedded demo model
+     * @param path          a GGUF file or a Hugging Face model folder, or null for the embedded demo model
      * @param threads       compute threads, 0 = one per physical core
      * @param contextLength tokens of context per document
+     * @param weights       "" (as stored), or q8_0 / q4_0: float weights quantized at load
      */
-    public record ModelSettings(String path, String backend, int threads, int contextLength) {}
+    public record ModelSettings(String path, String backend, int threads, int contextLength, String weights) {}
 
     /** @param seed null for a fresh random seed per request */
     public record SamplingSettings(float temperature, int topK, float topP, float minP, float repeatPenalty, Long seed) {}
@@ -25,7 +26,7 @@ public record ServerSettings(ModelSettings model, SamplingSettings sampling, Com
 
     public static ServerSettings defaults() {
         return new ServerSettings(
-                new ModelSettings(null, "cpu", 0, 4096),
+                new ModelSettings(null, "cpu", 0, 4096, ""),
                 new SamplingSettings(1.0f, 10, 1.0f, 0.0f, 1.0f, null),
                 new CompletionSettings(64, true, 150, 3000, 3, 1, true),
                 new PromptSettings("names", false, 2048, "drop"));
@@ -40,7 +41,8 @@ public record ServerSettings(ModelSettings model, SamplingSettings sampling, Com
 
     /** These settings with another model file (null: the embedded demo model). */
     public ServerSettings withModelPath(String path) {
-        return new ServerSettings(new ModelSettings(path, model.backend(), model.threads(), model.contextLength()),
+        return new ServerSettings(new ModelSettings(path, model.backend(), model.threads(), model.contextLength(),
+                model.weights()),
                 sampling, completion, prompt);
     }
 

@@ -27,6 +27,8 @@ public final class SettingsParser {
 
     /** Backends a client may name: the built-in ones, and any other provider on the class path. */
     static final Set<String> BACKENDS;
+    /** {@code model.weights}: as stored (""), or quantized at load. */
+    static final Set<String> WEIGHTS = Set.of("", "q8_0", "q4_0");
 
     static {
         java.util.Set<String> names = new java.util.TreeSet<>(List.of("cpu", "tornadovm"));
@@ -84,7 +86,12 @@ public final class SettingsParser {
         String backend = string(o, "backend", "model.backend", b.backend(), BACKENDS);
         int threads = integer(o, "threads", "model.threads", b.threads(), 0, 256);
         int context = integer(o, "contextLength", "model.contextLength", b.contextLength(), 16, 131072);
-        return new ModelSettings(path, backend, threads, context);
+        String weights = string(o, "weights", "model.weights", b.weights(), null);
+        if (!WEIGHTS.contains(weights)) {
+            problems.add("model.weights must be q8_0, q4_0 or empty (as stored), not '" + weights + "'");
+            weights = b.weights();
+        }
+        return new ModelSettings(path, backend, threads, context, weights);
     }
 
     private SamplingSettings sampling(JsonObject o, SamplingSettings b) {

@@ -1,5 +1,6 @@
 package org.replique.server.documents;
 
+import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,7 @@ import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
  * immutable {@link TextDocument}; a change replaces it, so a request keeps working on the version
  * it started with. The dialogue parse of the latest version is kept until the next change.
  */
+@Singleton
 public final class DocumentStore {
     private final Map<String, TextDocument> documents = new ConcurrentHashMap<>();
     private final Map<String, ParsedDocument> parsed = new ConcurrentHashMap<>();

@@ -1,7 +1,10 @@
 package org.replique.server.lsp;
 
 import com.google.gson.JsonElement;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.eclipse.lsp4j.MessageType;
+import org.replique.server.client.ClientChannel;
 import org.replique.server.config.ServerSettings;
 import org.replique.server.config.SettingsHolder;
 import org.replique.server.config.SettingsParser;
@@ -12,11 +15,13 @@ import org.replique.server.model.ModelService;
  * with the key and the reason, and the settings in force stay; a changed model section reloads
  * the model in the background.
  */
+@Singleton
 final class Configurator {
     private final SettingsHolder settings;
     private final ModelService models;
     private final ClientChannel client;
 
+    @Inject
     Configurator(SettingsHolder settings, ModelService models, ClientChannel client) {
         this.settings = settings;
         this.models = models;

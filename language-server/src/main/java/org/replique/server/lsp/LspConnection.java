@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
 import org.eclipse.lsp4j.launch.LSPLauncher;
+import org.replique.server.client.RepliqueClient;
 
 /** Connects a server to a client over a pair of streams and runs until either side ends it. */
 public final class LspConnection {

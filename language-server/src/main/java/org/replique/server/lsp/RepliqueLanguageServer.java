@@ -2,7 +2,13 @@ package org.replique.server.lsp;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import org.eclipse.lsp4j.CodeActionKind;
+import org.eclipse.lsp4j.CodeActionOptions;
 import org.eclipse.lsp4j.CompletionOptions;
 import org.eclipse.lsp4j.ExecuteCommandOptions;
 import org.eclipse.lsp4j.InitializeParams;
@@ -19,9 +25,11 @@ import org.eclipse.lsp4j.services.LanguageClientAware;
 import org.eclipse.lsp4j.services.LanguageServer;
 import org.eclipse.lsp4j.services.TextDocumentService;
 import org.eclipse.lsp4j.services.WorkspaceService;
+import org.replique.server.client.ClientChannel;
+import org.replique.server.client.RepliqueClient;
 import org.replique.server.commands.CommandService;
-import org.replique.server.completion.CompletionService;
-import org.replique.server.config.SettingsHolder;
+import org.replique.server.completion.InlineCompletionService;
+import org.replique.server.context.ServerContext;
 import org.replique.server.model.ModelService;
 import org.replique.server.model.ModelStatus;
 
@@ -30,45 +38,36 @@ import org.replique.server.model.ModelStatus;
  * client is initialized. Every request handler answers from futures fed by the server's own
  * threads; the message thread never waits for the model.
  */
+@Singleton
 public final class RepliqueLanguageServer implements LanguageServer, LanguageClientAware {
     public static final String VERSION = "0.1.0";
 
-    private final ClientChannel client;
-    private final SettingsHolder settings;
-    private final ModelService models;
-    private final CompletionService completion;
+    private final ServerContext context;
     private final Configurator configurator;
-    private final RepliqueTextDocumentService textDocuments;
-    private final RepliqueWorkspaceService workspace;
+    private final TextDocumentService textDocuments;
+    private final WorkspaceService workspace;
     private final CompletableFuture<Void> exited = new CompletableFuture<>();
     private volatile JsonElement initializationOptions;
 
-    public RepliqueLanguageServer(ClientChannel client, SettingsHolder settings, ModelService models,
-                                  org.replique.server.documents.DocumentStore documents,
-                                  org.replique.server.completion.InlineCompletionService inline,
-                                  CompletionService completion, CommandService commands) {
-        this.client = client;
-        this.settings = settings;
-        this.models = models;
-        this.completion = completion;
-        this.configurator = new Configurator(settings, models, client);
-        this.textDocuments = new RepliqueTextDocumentService(documents, inline, completion, models);
-        this.workspace = new RepliqueWorkspaceService(configurator, commands);
-        models.setListener(new ModelListener(client, () -> documents.uris().forEach(inline::warm)));
+    @Inject
+    RepliqueLanguageServer(ServerContext context, Configurator configurator, TextDocumentService textDocuments,
+                           WorkspaceService workspace, InlineCompletionService inline) {
+        this.context = context;
+        this.configurator = configurator;
+        this.textDocuments = textDocuments;
+        this.workspace = workspace;
+        context.models().setListener(new ModelListener(context.client(),
+                () -> context.documents().uris().forEach(inline::warm)));
     }
 
     @Override
     public void connect(LanguageClient languageClient) {
-        client.connect((RepliqueClient) languageClient);
+        context.client().connect((RepliqueClient) languageClient);
     }
 
     @Override
     public CompletableFuture<InitializeResult> initialize(InitializeParams params) {
-        var caps = params.getCapabilities();
-        client.setProgressSupported(caps != null && caps.getWindow() != null
-                && Boolean.TRUE.equals(caps.getWindow().getWorkDoneProgress()));
-        completion.setClientHasInlineCompletion(caps != null && caps.getTextDocument() != null
-                && caps.getTextDocument().getInlineCompletion() != null);
+        context.client().capabilities(params.getCapabilities());
         Object options = params.getInitializationOptions();
         initializationOptions = options instanceof JsonElement json ? json : new Gson().toJsonTree(options);
 
@@ -78,10 +77,9 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
         sync.setChange(TextDocumentSyncKind.Incremental);
         c.setTextDocumentSync(sync);
         c.setInlineCompletionProvider(Either.forLeft(true));
-        c.setCompletionProvider(new CompletionOptions(false, java.util.List.of()));
+        c.setCompletionProvider(new CompletionOptions(false, List.of()));
         c.setDocumentSymbolProvider(true);
-        c.setCodeActionProvider(new org.eclipse.lsp4j.CodeActionOptions(
-                java.util.List.of(org.eclipse.lsp4j.CodeActionKind.RefactorRewrite)));
+        c.setCodeActionProvider(new CodeActionOptions(List.of(CodeActionKind.RefactorRewrite)));
         c.setExecuteCommandProvider(new ExecuteCommandOptions(CommandService.COMMANDS));
         return CompletableFuture.completedFuture(new InitializeResult(c, new ServerInfo("replique", VERSION)));
     }
@@ -89,12 +87,12 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
     @Override
     public void initialized(InitializedParams params) {
         configurator.apply(initializationOptions, "initialization options");
-        models.load(settings.get().model());
+        context.models().load(context.settings().model());
     }
 
     @Override
     public CompletableFuture<Object> shutdown() {
-        models.close();
+        context.models().close();
         return CompletableFuture.completedFuture(null);
     }
 
@@ -160,7 +158,7 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
         }
 
         private static String summary(ModelStatus s) {
-            return String.format(java.util.Locale.ROOT, "Réplique ready: %s (%.1f MB) on %s", s.model(),
+            return String.format(Locale.ROOT, "Réplique ready: %s (%.1f MB) on %s", s.model(),
                     s.sizeBytes() / 1e6, s.backend());
         }
     }

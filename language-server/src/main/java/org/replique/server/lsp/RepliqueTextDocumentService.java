@@ -1,7 +1,12 @@
 package org.replique.server.lsp;
 
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.eclipse.lsp4j.CodeAction;
+import org.eclipse.lsp4j.CodeActionParams;
+import org.eclipse.lsp4j.Command;
 import org.eclipse.lsp4j.CompletionItem;
 import org.eclipse.lsp4j.CompletionList;
 import org.eclipse.lsp4j.CompletionParams;
@@ -18,6 +23,7 @@ import org.eclipse.lsp4j.InlineCompletionTriggerKind;
 import org.eclipse.lsp4j.SymbolInformation;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.services.TextDocumentService;
+import org.replique.server.commands.GenerateDialogueAction;
 import org.replique.server.completion.CompletionService;
 import org.replique.server.completion.InlineCompletionService;
 import org.replique.server.documents.DocumentStore;
@@ -25,12 +31,14 @@ import org.replique.server.documents.Outline;
 import org.replique.server.model.ModelService;
 
 /** Document sync and the per-document requests; every answer comes without waiting on the model. */
-final class RepliqueTextDocumentService implements TextDocumentService {
+@Singleton
+public final class RepliqueTextDocumentService implements TextDocumentService {
     private final DocumentStore documents;
     private final InlineCompletionService inline;
     private final CompletionService completion;
     private final ModelService models;
 
+    @Inject
     RepliqueTextDocumentService(DocumentStore documents, InlineCompletionService inline, CompletionService completion,
                                 ModelService models) {
         this.documents = documents;
@@ -78,11 +86,10 @@ final class RepliqueTextDocumentService implements TextDocumentService {
     }
 
     @Override
-    public CompletableFuture<List<Either<org.eclipse.lsp4j.Command, org.eclipse.lsp4j.CodeAction>>> codeAction(
-            org.eclipse.lsp4j.CodeActionParams params) {
+    public CompletableFuture<List<Either<Command, CodeAction>>> codeAction(CodeActionParams params) {
         return CompletableFuture.completedFuture(documents.parsed(params.getTextDocument().getUri())
-                .map(d -> org.replique.server.commands.GenerateDialogueAction.at(d, params.getRange().getStart()).stream()
-                        .map(a -> Either.<org.eclipse.lsp4j.Command, org.eclipse.lsp4j.CodeAction>forRight(a)).toList())
+                .map(d -> GenerateDialogueAction.at(d, params.getRange().getStart()).stream()
+                        .map(a -> Either.<Command, CodeAction>forRight(a)).toList())
                 .orElse(List.of()));
     }
 

@@ -1,5 +1,9 @@
 package org.replique.server.lsp;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
@@ -8,10 +12,12 @@ import org.eclipse.lsp4j.services.WorkspaceService;
 import org.replique.server.commands.CommandService;
 
 /** Configuration changes and commands. */
-final class RepliqueWorkspaceService implements WorkspaceService {
+@Singleton
+public final class RepliqueWorkspaceService implements WorkspaceService {
     private final Configurator configurator;
     private final CommandService commands;
 
+    @Inject
     RepliqueWorkspaceService(Configurator configurator, CommandService commands) {
         this.configurator = configurator;
         this.commands = commands;
@@ -19,8 +25,8 @@ final class RepliqueWorkspaceService implements WorkspaceService {
 
     @Override
     public void didChangeConfiguration(DidChangeConfigurationParams params) {
-        configurator.apply(params.getSettings() instanceof com.google.gson.JsonElement json ? json
-                : new com.google.gson.Gson().toJsonTree(params.getSettings()), "configuration change");
+        configurator.apply(params.getSettings() instanceof JsonElement json ? json
+                : new Gson().toJsonTree(params.getSettings()), "configuration change");
     }
 
     @Override

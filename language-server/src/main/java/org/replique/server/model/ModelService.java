@@ -1,5 +1,6 @@
 package org.replique.server.model;
 
+import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.replique.engine.model.EmbeddedModel;
+import org.replique.engine.model.WeightsFormat;
 import org.replique.server.config.ServerSettings.ModelSettings;
 
 /**
@@ -15,6 +17,7 @@ import org.replique.server.config.ServerSettings.ModelSettings;
  * model is ready, {@link #current()} is empty and callers answer at once instead of waiting. A
  * failed load leaves the previous model serving. One load at a time; a newer request wins.
  */
+@Singleton
 public final class ModelService implements AutoCloseable {
 
     /** Receives status changes and load progress (percent). */
@@ -79,7 +82,7 @@ public final class ModelService implements AutoCloseable {
         try {
             int[] lastPercent = {-1};
             LoadedModel loaded = LoadedModel.open(settings.path(), settings.backend(), settings.threads(),
-                    settings.contextLength(), (done, total) -> {
+                    settings.contextLength(), WeightsFormat.parse(settings.weights()), (done, total) -> {
                         int percent = total == 0 ? 100 : (int) (100 * done / total);
                         if (percent != lastPercent[0]) {
                             lastPercent[0] = percent;
@@ -90,7 +93,7 @@ public final class ModelService implements AutoCloseable {
             LoadedModel replaced = current.getAndSet(loaded);
             if (replaced != null) replaced.close();
             ModelStatus ready = serving(loaded, embedded ? "using the embedded demo model replique-mini-fr; set"
-                    + " replique.model.path to a Claire GGUF for real completions" : null);
+                    + " replique.model.path to a Claire GGUF file or Hugging Face folder for real completions" : null);
             // The summary and the end of progress go out before the status: a client that waits for
             // "ready" has then seen them.
             listener.loadFinished(ready, null);

@@ -42,4 +42,14 @@ class TypeThroughCacheTest {
         String edited = before.substring(0, before.length() - 6) + "PIER\n" + "\n";
         assertThat(cache.rest("u", edited + "O")).isEmpty();
     }
+
+    @Test
+    void anEditFarAboveTheCursorThatKeepsTheLengthAndTheLast256CharactersIsNoticed() {
+        String scene = "MARIE\n" + "x".repeat(1000) + "\nPAUL\n";
+        cache.remember("u", scene, "Oui.");
+        String edited = "MARIA" + scene.substring(5);
+        assertThat(edited).hasSameSizeAs(scene).endsWith(scene.substring(scene.length() - 256));
+        assertThat(cache.rest("u", edited + "O")).isEmpty();
+        assertThat(cache.rest("u", scene + "O")).isEmpty(); // forgotten, not resurrected
+    }
 }

@@ -56,6 +56,18 @@ class SettingsParserTest {
     }
 
     @Test
+    void weightsAreAsStoredOrQuantizedAtLoad() {
+        assertThat(ServerSettings.defaults().model().weights()).isEmpty();
+        SettingsParser.Result q8 = parse("{\"model\": {\"weights\": \"q8_0\"}}");
+        assertThat(q8.valid()).isTrue();
+        assertThat(q8.settings().model().weights()).isEqualTo("q8_0");
+        assertThat(ServerSettings.defaults().needsReload(q8.settings())).isTrue();
+        SettingsParser.Result wrong = parse("{\"model\": {\"weights\": \"q4_k\"}}");
+        assertThat(wrong.valid()).isFalse();
+        assertThat(wrong.problems()).containsExactly("model.weights must be q8_0, q4_0 or empty (as stored), not 'q4_k'");
+    }
+
+    @Test
     void anUnknownBackendIsRejected() {
         SettingsParser.Result r = parse("{\"model\": {\"backend\": \"abacus\"}}");
         assertThat(r.problems()).containsExactly("model.backend must be one of cpu, tornadovm, not 'abacus'");

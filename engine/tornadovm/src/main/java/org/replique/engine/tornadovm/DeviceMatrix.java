@@ -68,7 +68,8 @@ final class DeviceMatrix {
             throw new IllegalArgumentException(parts[0].name() + ": " + elements + " weights exceed one device array");
         }
         int format = type == null ? F32 : switch (type) {
-            case F32, BF16 -> F32;
+            // The K-quants are widened to F32 on the device until it has kernels of its own for them.
+            case F32, BF16, Q4_K, Q5_K, Q6_K -> F32;
             case Q8_0 -> Q8_0;
             case Q4_0 -> Q4_0;
             case F16 -> F16;

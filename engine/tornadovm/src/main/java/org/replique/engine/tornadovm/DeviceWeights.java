@@ -27,7 +27,9 @@ record DeviceWeights(List<Layer> layers, FloatArray outputNorm, DeviceMatrix out
         List<Layer> layers = new ArrayList<>(w.layers().size());
         for (LayerWeights l : w.layers()) {
             layers.add(new Layer(FloatArray.fromArray(l.attentionNorm()),
-                    DeviceMatrix.stack(l.wq(), l.wk(), l.wv()),
+                    // A Hugging Face checkpoint stores Q and K rows in rotate-half order: the device
+                    // kernels read rows in the order the forward pass uses.
+                    DeviceMatrix.stack(l.wq().inLogicalOrder(), l.wk().inLogicalOrder(), l.wv()),
                     DeviceMatrix.stack(l.wo()),
                     FloatArray.fromArray(l.ffnNorm()),
                     DeviceMatrix.stack(l.wGate(), l.wUp()),

@@ -147,7 +147,7 @@ final class ForwardPlan implements AutoCloseable {
         upload(g, w.gateUp());
         upload(g, w.down());
 
-        g.task("attnNorm", DeviceKernels::rmsNorm, context, meta, x, xb, w.attentionNorm(), dim, c.rmsEps(), 0);
+        g.task("attnNorm", DeviceKernels::rmsNorm, context, meta, x, xb, w.attentionNorm(), dim, c.normEps(), 0);
         perToken(g, "attnNorm", 1);
         product(g, "qkv", DeviceKernels.STORE, context, meta, xb, qkv, w.qkv(), w.qkv().rows);
         g.task("rope", DeviceKernels::ropeAndStore, context, meta, pages, qkv, rope, k, v, heads, kvHeads, headDim,
@@ -157,7 +157,7 @@ final class ForwardPlan implements AutoCloseable {
                 headDim, c.slidingWindow(), scale, poolPages);
         perToken(g, "attention", heads);
         product(g, "wo", DeviceKernels.ADD, context, meta, attention, x, w.wo(), w.wo().rows);
-        g.task("ffnNorm", DeviceKernels::rmsNorm, context, meta, x, xb, w.ffnNorm(), dim, c.rmsEps(), 0);
+        g.task("ffnNorm", DeviceKernels::rmsNorm, context, meta, x, xb, w.ffnNorm(), dim, c.normEps(), 0);
         perToken(g, "ffnNorm", 1);
         product(g, "gateUp", DeviceKernels.SWIGLU, context, meta, xb, hidden, w.gateUp(), c.ffnDim());
         product(g, "down", DeviceKernels.ADD, context, meta, hidden, x, w.down(), w.down().rows);
@@ -171,7 +171,7 @@ final class ForwardPlan implements AutoCloseable {
         g.consumeFromDevice(layerName(layers - 1), x, meta, rounded, quants, scales);
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNorm(), oneToken, last);
         upload(g, w.output());
-        g.task("norm", DeviceKernels::rmsNorm, context, meta, x, last, w.outputNorm(), c.dim(), c.rmsEps(), 1);
+        g.task("norm", DeviceKernels::rmsNorm, context, meta, x, last, w.outputNorm(), c.dim(), c.normEps(), 1);
         schedule(g, "norm", 1);
         product(g, "output", DeviceKernels.STORE, context, oneToken, last, logits, w.output(), w.output().rows);
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, logits);

@@ -1,0 +1,286 @@
+package org.replique.engine.kernel;
+
+import static org.replique.engine.kernel.VectorShapes.GF;
+import static org.replique.engine.kernel.VectorShapes.GROUP_VECTORS;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import org.replique.engine.gguf.GgmlType;
+import org.replique.engine.tensor.Blocks;
+import org.replique.engine.tensor.InterleavedQ4_0;
+import org.replique.engine.tensor.WeightLayout;
+import org.replique.engine.tensor.WeightMatrix;
+
+/**
+ * Q4_0 and Q4_K matrices that ggml interleaves ({@link GgmlX86#interleaved}) × a batch of
+ * quantized activation rows (prompts), the way ggml's interleaved kernels work: eight rows side by
+ * side in the lanes of a vector, so that the per-row accumulator ggml keeps is one lane, and each
+ * block's exact integer sum arrives in its lane without a horizontal reduction.
+ *
+ * <p>A panel of eight rows × a few blocks is decoded once per batch, transposed: for each weight
+ * position, the eight rows' quants (Q4_K: times their sub-block scale) side by side. Each token
+ * then streams its activation quants past it, broadcast one by one. Sums are exact integers in
+ * float (below 2^24: Q4_0 per block, Q4_K per 64 weights, and a Q4_K block's four sums added in
+ * two pairs, so that the last addition rounds the exact total as ggml's conversion does); the
+ * float arithmetic that follows is ggml's, lane by lane: {@link ScalarKernels} (Q4_0) and
+ * {@link ScalarKQuants#interleavedQ4_K} (Q4_K, per 64 weights for tokens in a group of four).
+ */
+final class InterleavedMatmul {
+    /** Rows side by side: ggml's interleaving. */
+    static final int ROWS = 8;
+    /** Weights per pass, per row: a panel is {@code ROWS × SPAN} floats (32 KiB). */
+    static final int SPAN = 1024;
+
+    private static final ValueLayout.OfInt Q4_0_X8_INT =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    static final MatmulKernel KERNEL = new MatmulKernel() {
+        @Override
+        public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+            InterleavedMatmul.multiply(w, x, out, rowStart, rowEnd);
+        }
+
+        @Override
+        public void derive(PreparedInput x) {
+            x.view(QuantizedMatVec.QUANTS);
+            if (x.format() == PreparedInput.Format.Q8_K) x.view(KQuantMatVec.SUB_BLOCK_SUMS);
+        }
+    };
+
+    private InterleavedMatmul() {}
+
+    static void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+        boolean k = w.type() == GgmlType.Q4_K;
+        int blockSize = k ? 256 : 32;
+        int tokens = x.rows();
+        int rows = w.rows();
+        int cols = w.cols();
+        float[] xq = x.view(QuantizedMatVec.QUANTS);
+        int[] subSums = k ? x.view(KQuantMatVec.SUB_BLOCK_SUMS) : null;
+        Scratch s = SCRATCH.get();
+        // Whole groups of eight rows (the matrix has whole groups); rows outside the range are
+        // computed along and not written.
+        for (int r0 = rowStart - rowStart % ROWS; r0 < rowEnd; r0 += ROWS) {
+            float[] acc = s.accumulators(2 * ROWS * tokens);
+            for (int c0 = 0; c0 < cols; c0 += SPAN) {
+                int span = Math.min(SPAN, cols - c0);
+                int blocks = span / blockSize;
+                int b0 = c0 / blockSize;
+                if (k) {
+                    decodeQ4_K(w, r0, b0, blocks, s);
+                } else {
+                    decodeQ4_0(w, r0, b0, blocks, s);
+                }
+                // Four tokens at a time share each panel load.
+                for (int t = 0; t < tokens; t += 4) {
+                    int group = Math.min(4, tokens - t);
+                    sums(s, blocks * blockSize, k ? 64 : 32, xq, t, group, cols, c0);
+                    for (int g = 0; g < group; g++) {
+                        int a = 2 * ROWS * (t + g);
+                        if (k) {
+                            q4_K(s, g, blocks, x, t + g, b0, subSums, GgmlX86.inGroupOfFour(t + g, tokens), acc, a);
+                        } else {
+                            q4_0(s, g, blocks, x.scales, (t + g) * (cols / 32) + b0, acc, a);
+                        }
+                    }
+                }
+            }
+            for (int t = 0; t < tokens; t++) {
+                int a = 2 * ROWS * t;
+                for (int i = Math.max(0, rowStart - r0); i < Math.min(ROWS, rowEnd - r0); i++) {
+                    out[t * rows + r0 + i] = k ? acc[a + i] - acc[a + ROWS + i] : acc[a + i];
+                }
+            }
+        }
+    }
+
+    /**
+     * For tokens {@code t…t+group−1} and each {@code chunk} weights of the panel's {@code length}: the
+     * eight rows' exact sums of products, into {@code sums[((g·chunks + c)·8 + i]}.
+     */
+    private static void sums(Scratch s, int length, int chunk, float[] xq, int t, int group, int cols, int c0) {
+        int n = GF.length();
+        int chunks = length / chunk;
+        int x0 = t * cols + c0;
+        int x1 = (t + Math.min(1, group - 1)) * cols + c0;
+        int x2 = (t + Math.min(2, group - 1)) * cols + c0;
+        int x3 = (t + Math.min(3, group - 1)) * cols + c0;
+        for (int h = 0; h < GROUP_VECTORS; h++) {
+            for (int c = 0; c < chunks; c++) {
+                FloatVector s0 = FloatVector.zero(GF);
+                FloatVector s1 = FloatVector.zero(GF);
+                FloatVector s2 = FloatVector.zero(GF);
+                FloatVector s3 = FloatVector.zero(GF);
+                int p = c * chunk * ROWS + h * n;
+                int e0 = c * chunk;
+                for (int e = 0; e < chunk; e++) {
+                    FloatVector wv = FloatVector.fromArray(GF, s.panel, p + e * ROWS);
+                    s0 = wv.fma(FloatVector.broadcast(GF, xq[x0 + e0 + e]), s0);
+                    s1 = wv.fma(FloatVector.broadcast(GF, xq[x1 + e0 + e]), s1);
+                    s2 = wv.fma(FloatVector.broadcast(GF, xq[x2 + e0 + e]), s2);
+                    s3 = wv.fma(FloatVector.broadcast(GF, xq[x3 + e0 + e]), s3);
+                }
+                int o = c * ROWS + h * n;
+                int step = chunks * ROWS;
+                s0.intoArray(s.sums, o);
+                s1.intoArray(s.sums, o + step);
+                s2.intoArray(s.sums, o + 2 * step);
+                s3.intoArray(s.sums, o + 3 * step);
+            }
+        }
+    }
+
+    /** Q4_0, token {@code g} of the group: per block {@code acc = fma(sum, d_w·d_x, acc)}. */
+    private static void q4_0(Scratch s, int g, int blocks, float[] xs, int so, float[] acc, int a) {
+        int n = GF.length();
+        for (int h = 0; h < GROUP_VECTORS; h++) {
+            FloatVector total = FloatVector.fromArray(GF, acc, a + h * n);
+            for (int b = 0; b < blocks; b++) {
+                FloatVector sum = FloatVector.fromArray(GF, s.sums, (g * blocks + b) * ROWS + h * n);
+                FloatVector d = FloatVector.fromArray(GF, s.scales, b * ROWS + h * n).mul(xs[so + b]);
+                total = sum.fma(d, total);
+            }
+            total.intoArray(acc, a + h * n);
+        }
+    }
+
+    /**
+     * Q4_K, token {@code g} of the group: per 64 weights the eight rows' exact sums and min terms,
+     * added to the accumulators per 64 weights ({@code perPair}: a token in a group of four) or per
+     * block (the pair sums added two and two, each below 2^24, so that the last addition rounds the
+     * exact total).
+     */
+    private static void q4_K(Scratch s, int g, int blocks, PreparedInput x, int t, int b0, int[] subSums,
+                             boolean perPair, float[] acc, int a) {
+        int n = GF.length();
+        int xBlocks = x.cols() / 256;
+        int chunks = 4 * blocks;
+        for (int h = 0; h < GROUP_VECTORS; h++) {
+            FloatVector total = FloatVector.fromArray(GF, acc, a + h * n);
+            FloatVector totalMin = FloatVector.fromArray(GF, acc, a + ROWS + h * n);
+            for (int b = 0; b < blocks; b++) {
+                int xb = t * xBlocks + b0 + b;
+                float dx = x.scales[xb];
+                FloatVector d = FloatVector.fromArray(GF, s.scales, b * ROWS + h * n).mul(dx);
+                FloatVector dmin = FloatVector.fromArray(GF, s.dmins, b * ROWS + h * n).mul(dx);
+                FloatVector pairs01 = FloatVector.zero(GF);
+                FloatVector pairs23 = FloatVector.zero(GF);
+                FloatVector mins = FloatVector.zero(GF);
+                for (int pair = 0; pair < 4; pair++) {
+                    FloatVector sum = FloatVector.fromArray(GF, s.sums, (g * chunks + 4 * b + pair) * ROWS + h * n);
+                    int m = (b * 8 + 2 * pair) * ROWS + h * n;
+                    FloatVector pairMins = FloatVector.fromArray(GF, s.mins, m).mul(subSums[8 * xb + 2 * pair])
+                            .add(FloatVector.fromArray(GF, s.mins, m + ROWS).mul(subSums[8 * xb + 2 * pair + 1]));
+                    if (perPair) {
+                        total = sum.fma(d, total);
+                        totalMin = pairMins.fma(dmin, totalMin);
+                    } else if (pair < 2) {
+                        pairs01 = pairs01.add(sum);
+                        mins = mins.add(pairMins);
+                    } else {
+                        pairs23 = pairs23.add(sum);
+                        mins = mins.add(pairMins);
+                    }
+                }
+                if (!perPair) {
+                    total = pairs01.add(pairs23).fma(d, total);
+                    totalMin = mins.fma(dmin, totalMin);
+                }
+            }
+            total.intoArray(acc, a + h * n);
+            totalMin.intoArray(acc, a + ROWS + h * n);
+        }
+    }
+
+    /**
+     * Rows r0..r0+7, blocks b0…: {@code panel[(32b + e)·8 + i] = q − 8}, {@code scales[8b + i] = d},
+     * from the file's layout or the backend's interleaved copy.
+     */
+    private static void decodeQ4_0(WeightMatrix w, int r0, int b0, int blocks, Scratch s) {
+        MemorySegment data = w.data();
+        if (w.layout() == WeightLayout.Q4_0_X8) {
+            decodeInterleavedQ4_0(data, w.cols() / 32, r0, b0, blocks, s);
+            return;
+        }
+        for (int i = 0; i < ROWS; i++) {
+            long rowBase = (r0 + i) * w.rowBytes();
+            for (int b = 0; b < blocks; b++) {
+                long block = rowBase + 18L * (b0 + b);
+                s.scales[b * ROWS + i] = Blocks.f16(data, block);
+                int p = 32 * b * ROWS + i;
+                for (int j = 0; j < 16; j++) {
+                    int packed = Blocks.u8(data, block + 2 + j);
+                    s.panel[p + j * ROWS] = (packed & 0xF) - 8;
+                    s.panel[p + (j + 16) * ROWS] = (packed >>> 4) - 8;
+                }
+            }
+        }
+    }
+
+    /** {@link #decodeQ4_0} from a {@link WeightLayout#Q4_0_X8} matrix of {@code rowBlocks} blocks per row. */
+    private static void decodeInterleavedQ4_0(MemorySegment data, int rowBlocks, int r0, int b0, int blocks,
+                                              Scratch s) {
+        int g = r0 / ROWS;
+        for (int b = 0; b < blocks; b++) {
+            long record = InterleavedQ4_0.recordOffset(rowBlocks, g, b0 + b);
+            for (int i = 0; i < ROWS; i++) {
+                s.scales[b * ROWS + i] = Blocks.f16(data, record + 2L * i);
+                int p = 32 * b * ROWS + i;
+                for (int c = 0; c < 4; c++) {
+                    int packed = data.get(Q4_0_X8_INT, record + 16 + 32L * c + 4L * i);
+                    for (int k = 0; k < 8; k++) {
+                        s.panel[p + (8 * c + k) * ROWS] = ((packed >>> (4 * k)) & 0xF) - 8;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Rows r0..r0+7, blocks b0…: {@code panel[(256b + e)·8 + i] = q·sc}, and per block and row the
+     * scale d, the min scale dmin and the eight sub-block mins ({@code mins[(8b + j)·8 + i]}).
+     */
+    private static void decodeQ4_K(WeightMatrix w, int r0, int b0, int blocks, Scratch s) {
+        MemorySegment data = w.data();
+        for (int i = 0; i < ROWS; i++) {
+            long rowBase = (r0 + i) * w.rowBytes();
+            for (int b = 0; b < blocks; b++) {
+                long block = rowBase + 144L * (b0 + b);
+                s.scales[b * ROWS + i] = Blocks.f16(data, block);
+                s.dmins[b * ROWS + i] = Blocks.f16(data, block + 2);
+                for (int j = 0; j < 8; j++) {
+                    int sc = Blocks.kScale(data, block + 4, j);
+                    s.mins[(b * 8 + j) * ROWS + i] = Blocks.kMin(data, block + 4, j);
+                    long qs = block + 16 + 32L * (j / 2);
+                    int shift = 4 * (j % 2);
+                    int p = (256 * b + 32 * j) * ROWS + i;
+                    for (int l = 0; l < 32; l++) {
+                        s.panel[p + l * ROWS] = ((Blocks.u8(data, qs + l) >>> shift) & 0xF) * sc;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Per-thread buffers, reused. */
+    private static final class Scratch {
+        final float[] panel = new float[ROWS * SPAN];
+        final float[] scales = new float[ROWS * (SPAN / 32)];
+        final float[] dmins = new float[ROWS * (SPAN / 256)];
+        final float[] mins = new float[ROWS * 8 * (SPAN / 256)];
+        /** Four tokens' sums per 32 or 64 weights, eight rows each. */
+        final float[] sums = new float[4 * ROWS * (SPAN / 32)];
+        private float[] accumulators = new float[0];
+
+        float[] accumulators(int size) {
+            if (accumulators.length < size) accumulators = new float[size];
+            Arrays.fill(accumulators, 0, size, 0f);
+            return accumulators;
+        }
+    }
+}
