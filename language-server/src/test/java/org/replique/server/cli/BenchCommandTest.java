@@ -48,7 +48,7 @@ class BenchCommandTest {
     void verboseAddsWhereTheTimeWentAndTheWeightsCanBeCopiedOrMapped() {
         for (String where : new String[] {"copy", "map"}) {
             StringWriter out = new StringWriter();
-            CommandLine cl = EngineCli.commandLine(new EngineCli());
+            CommandLine cl = Replique.commandLine(new Replique());
             cl.setOut(new PrintWriter(out));
             int status = cl.execute("bench", "-m", Fixtures.file("models/stories260K-q4_0.gguf").toString(),
                     "-p", "6", "-n", "3", "-t", "2", "-r", "1", "--warmup", "1", "--verbose", "--json",
