@@ -18,6 +18,7 @@ export const BETTER_FOUNTAIN_ID = 'piersdeseilligny.betterfountain';
 /** Commands contributed by the extension (palette). */
 export const Commands = {
   generateDialogue: 'replique.generate',
+  suggestNow: 'replique.suggestNow',
   selectModel: 'replique.selectModel',
   restartServer: 'replique.restartServer',
   showServerLog: 'replique.showServerLog',

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_NAME, SECTION } from './constants';
 import { ServerSession } from './client/serverSession';
+import { TraceChannel } from './client/traceChannel';
 import { generateDialogue } from './commands/generateDialogue';
 import { selectModel } from './commands/selectModel';
 import { showStatus } from './commands/showStatus';
@@ -13,14 +14,18 @@ let session: ServerSession | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel(EXTENSION_NAME, { log: true });
-  session = new ServerSession(context.extensionPath, log);
+  const trace = new TraceChannel();
+  session = new ServerSession(context.extensionPath, log, trace);
   const current = session;
 
   context.subscriptions.push(
     log,
+    trace,
     new StatusBar(current),
     new FountainHighlighting(log),
     vscode.commands.registerCommand(Commands.generateDialogue, () => generateDialogue(current)),
+    // Ask now, with alternatives: VS Code's own Trigger Inline Suggestion, under a key of ours.
+    vscode.commands.registerCommand(Commands.suggestNow, () => vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')),
     vscode.commands.registerCommand(Commands.selectModel, selectModel),
     vscode.commands.registerCommand(Commands.restartServer, () => current.restart()),
     vscode.commands.registerCommand(Commands.showServerLog, () => log.show(true)),

@@ -1,4 +1,5 @@
 /** The options of the language client: documents, settings, and the middleware. */
+import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -13,6 +14,7 @@ import { shouldForward } from '../config/autoTrigger';
 import { autoTriggerFor, currentServerSettings } from '../config/settingsAccess';
 import type { ProgressValue } from '../status/progressTracker';
 import { MAX_RESTARTS, RestartPolicy } from './restartPolicy';
+import { ServerStderr } from './serverStderr';
 
 /** What the middleware reports to the rest of the extension. */
 export interface ClientHooks {
@@ -25,14 +27,22 @@ export interface ClientHooks {
   progress(token: ProgressToken, value: ProgressValue): void;
 }
 
-export function clientOptions(log: vscode.LogOutputChannel, hooks: ClientHooks): LanguageClientOptions {
+export function clientOptions(log: vscode.LogOutputChannel, trace: vscode.LogOutputChannel, hooks: ClientHooks): LanguageClientOptions {
   return {
     documentSelector: LANGUAGES.flatMap((language) => [
       { scheme: 'file', language },
       { scheme: 'untitled', language },
     ]),
     outputChannel: log,
-    traceOutputChannel: log,
+    traceOutputChannel: trace,
+    // The server's standard error at the level each line says, not every line as an error.
+    stdioOptions: {
+      stdout: (input, channel) => lines(input, (line) => channel.info(line)),
+      stderr: (input, channel) => {
+        const levels = new ServerStderr();
+        lines(input, (line) => channel[levels.levelOf(line)](line));
+      },
+    },
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: errorHandler(log),
     initializationOptions: () => hooks.initialSettings(),
@@ -70,6 +80,10 @@ export function clientOptions(log: vscode.LogOutputChannel, hooks: ClientHooks):
       },
     },
   };
+}
+
+function lines(input: NodeJS.ReadableStream, each: (line: string) => void): void {
+  readline.createInterface({ input, crlfDelay: Infinity, terminal: false, historySize: 0 }).on('line', each);
 }
 
 /**

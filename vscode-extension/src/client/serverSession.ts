@@ -53,6 +53,7 @@ export class ServerSession implements vscode.Disposable {
   constructor(
     private readonly extensionPath: string,
     readonly log: vscode.LogOutputChannel,
+    private readonly trace: vscode.LogOutputChannel,
   ) {}
 
   snapshot(): Omit<StatusInput, 'autoTrigger'> {
@@ -97,6 +98,7 @@ export class ServerSession implements vscode.Disposable {
       { command: launch.command, args: launch.args },
       clientOptions(
         this.log,
+        this.trace,
         {
           initialSettings: () => this.initialSettings(),
           pushSettings: () => this.pushSettings(),

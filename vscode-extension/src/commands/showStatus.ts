@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Commands, LANGUAGES } from '../constants';
 import { autoTriggerFor } from '../config/settingsAccess';
 import type { ServerSession } from '../client/serverSession';
-import { formatSize, threadsPart } from '../status/statusPresenter';
+import { formatSize, suggestionLines, threadsPart } from '../status/statusPresenter';
 import { useEmbeddedModel } from './selectModel';
 
 interface Entry extends vscode.QuickPickItem {
@@ -26,6 +26,8 @@ export async function showStatus(session: ServerSession): Promise<void> {
     });
     const threads = threadsPart(status);
     entries.push({ label: `$(chip) Backend: ${status.backend ?? '?'}${threads ? `, ${threads}` : ''}` });
+    const [last, ...details] = suggestionLines(status.lastSuggestion);
+    if (last) entries.push({ label: `$(watch) ${last}`, detail: details.map((d) => d.trim()).join(' — ') || undefined });
   }
   const document = vscode.window.activeTextEditor?.document;
   if (document && LANGUAGES.includes(document.languageId)) {

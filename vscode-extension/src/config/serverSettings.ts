@@ -11,6 +11,9 @@ export const SERVER_KEYS: readonly string[] = [
   'model.threads',
   'model.contextLength',
   'model.weights',
+  'model.endpoint',
+  'model.name',
+  'model.apiKeyEnv',
   'sampling.temperature',
   'sampling.topK',
   'sampling.topP',
@@ -24,10 +27,13 @@ export const SERVER_KEYS: readonly string[] = [
   'completion.candidates',
   'completion.automaticCandidates',
   'completion.fallbackItem',
+  'completion.speculate',
   'prompt.speakerStyle',
   'prompt.characterVoice',
   'prompt.contextBudget',
   'prompt.directions',
+  'prompt.ringTokens',
+  'prompt.ringFiles',
 ];
 
 export type SettingsObject = { [key: string]: unknown };
@@ -36,9 +42,23 @@ export type SettingsObject = { [key: string]: unknown };
 export type SettingReader = (key: string) => unknown;
 
 /**
+ * Keys whose empty value means "none" (the embedded model, a random seed, no remote server, the
+ * weights as stored), with what the server reads as "none": sent so that clearing one in VS Code
+ * clears it in the running server too (an absent key keeps the server's value).
+ */
+export const CLEARED_VALUES: Readonly<Record<string, null | ''>> = {
+  'model.path': null,
+  'model.weights': '',
+  'model.endpoint': null,
+  'model.name': null,
+  'model.apiKeyEnv': null,
+  'sampling.seed': null,
+};
+
+/**
  * The nested object the server expects, e.g. `{model: {path: …}, completion: {autoTrigger: true}}`.
- * Unset optional values (an empty model path, a null seed) are left out so that the server
- * uses its own default (the embedded model, a random seed).
+ * Unset optional values (an empty model path, a null seed) are sent as `null`, which the server
+ * reads as its default (the embedded model, a random seed); other unset values are left out.
  *
  * `anyAutoTrigger` replaces `completion.autoTrigger`: the server knows one flag, while VS Code
  * lets the user choose per language; the server must suggest while typing as soon as one
@@ -48,10 +68,13 @@ export function serverSettings(read: SettingReader, anyAutoTrigger: boolean): Se
   const result: SettingsObject = {};
   for (const key of SERVER_KEYS) {
     let value = key === 'completion.autoTrigger' ? anyAutoTrigger : read(key);
-    if (value === undefined || value === null) continue;
     if (typeof value === 'string') {
       value = value.trim();
-      if (value === '') continue;
+      if (value === '') value = undefined;
+    }
+    if (value === undefined || value === null) {
+      if (key in CLEARED_VALUES) setPath(result, key, CLEARED_VALUES[key]);
+      continue;
     }
     setPath(result, key, value);
   }

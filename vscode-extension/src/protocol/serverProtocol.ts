@@ -15,6 +15,21 @@ export const STATUS_NOTIFICATION = 'replique/status';
 
 export type ServerState = 'loading' | 'ready' | 'error';
 
+/** The last suggestion's figures (`lastSuggestion` of the status). */
+export interface SuggestionStatus {
+  /** `model` (written now), `ahead` (written while the previous one was read), `cue` (a cue's rest). */
+  source: string;
+  latencyMs: number;
+  tokensPerSecond: number;
+  promptTokens: number;
+  reusedTokens: number;
+  generatedTokens: number;
+  /** Shown before the model had finished the speech (the time budget). */
+  cut: boolean;
+  /** The chunks of other files the prompt started with. */
+  context: string[];
+}
+
 /** The object of `replique.status` and of the `replique/status` notification. */
 export interface ServerStatus {
   state: ServerState;
@@ -26,6 +41,7 @@ export interface ServerStatus {
   threads?: number;
   progress?: number;
   message?: string;
+  lastSuggestion?: SuggestionStatus;
 }
 
 export interface LspPosition {
@@ -67,5 +83,24 @@ export function asServerStatus(value: unknown): ServerStatus | undefined {
   if (typeof v.threads === 'number') status.threads = v.threads;
   if (typeof v.progress === 'number') status.progress = v.progress;
   if (typeof v.message === 'string') status.message = v.message;
+  const last = asSuggestionStatus(v.lastSuggestion);
+  if (last) status.lastSuggestion = last;
   return status;
+}
+
+function asSuggestionStatus(value: unknown): SuggestionStatus | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.source !== 'string' || typeof v.latencyMs !== 'number') return undefined;
+  const number = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+  return {
+    source: v.source,
+    latencyMs: v.latencyMs,
+    tokensPerSecond: number(v.tokensPerSecond),
+    promptTokens: number(v.promptTokens),
+    reusedTokens: number(v.reusedTokens),
+    generatedTokens: number(v.generatedTokens),
+    cut: v.cut === true,
+    context: Array.isArray(v.context) ? v.context.filter((c): c is string => typeof c === 'string') : [],
+  };
 }

@@ -1,4 +1,7 @@
-/** The status bar item: starting, loading (percent), ready (model, backend, threads), writing, error. */
+/**
+ * The status bar item, short for writers: starting, loading (percent), the model's name with the
+ * last suggestion's latency and speed, writing, error; the details in its tooltip.
+ */
 import * as vscode from 'vscode';
 import { Commands, LANGUAGES } from '../constants';
 import { autoTriggerFor } from '../config/settingsAccess';

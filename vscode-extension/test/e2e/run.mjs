@@ -10,8 +10,15 @@
 //   E2E_RESULTS     where screenshots and logs go (default: test-results/)
 //   E2E_STOP_AFTER  "open": stop once the screenplay is open (no server needed)
 //
+// The folder is not trusted (restricted mode), as a folder a writer just opened: French text must
+// read clean there (no boxed accents), and the extension runs all the same. The first word of the
+// ghost text is accepted with Ctrl+→ before Tab takes the rest; the status bar item is short (the
+// model's name, the last suggestion's latency and speed).
+//
 // Then: Réplique: Generate Dialogue from the command palette, and one Undo that removes all of
-// it; Toggle Automatic Suggestions (written as a [fountain] setting); Show Status.
+// it; Toggle Automatic Suggestions (written as a [fountain] setting); Alt+\ (Réplique: Suggest
+// Now) still brings a suggestion; Show Status; the Réplique log has no error line, and the
+// Réplique Trace output has the protocol's messages (replique.trace.server).
 import { spawn, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -29,6 +36,12 @@ const stopAfter = process.env.E2E_STOP_AFTER || '';
 const SOURCE = path.join(repositoryDir, 'test-fixtures', 'documents', 'fountain', 'brick-and-steel.fountain');
 const FILE = 'scene.fountain';
 const CUE = 'BRICK';
+// French, with the no-break spaces of French typography: VS Code boxes such letters in an
+// untrusted folder unless the language says otherwise.
+const FRENCH = 'SCÈNE PREMIÈRE. Marie, Paul.\n\nMARIE. Où étais-tu\u00a0? Je t’ai attendu toute la soirée.\n\n'
+  + 'PAUL. À la gare\u00a0; le train s’est arrêté deux heures…\n';
+const PLAY = 'acte.play.txt';
+const NOTES = 'brouillon.txt';
 
 const t0 = Date.now();
 const timings = [];
@@ -89,6 +102,28 @@ function copyLogs(dir) {
   }
 }
 
+/** The lines of the log file of the output channel `name` (the extension host writes one per channel). */
+function outputLogLines(dir, name) {
+  const lines = [];
+  const walk = (d) => {
+    if (!existsSync(d)) return;
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(`-${name}.log`)) lines.push(...readFileSync(full, 'utf8').split('\n'));
+    }
+  };
+  walk(dir);
+  return lines;
+}
+
+/** Opens a file of the workspace from the explorer. */
+async function openFile(page, name) {
+  await page.getByRole('treeitem', { name: new RegExp(name.replace(/\./g, '\\.')) }).first().click({ timeout: 60_000 });
+  await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30_000 });
+  await page.getByRole('tab', { name: new RegExp(name.replace(/\./g, '\\.')) }).first().waitFor({ timeout: 30_000 });
+}
+
 /** Presses `key` until `settled` resolves (five tries). */
 async function pressUntil(page, key, settled) {
   for (let attempt = 1; ; attempt++) {
@@ -129,7 +164,11 @@ async function main() {
       {
         'workbench.startupEditor': 'none',
         'chat.disableAIFeatures': true,
-        'security.workspace.trust.enabled': false,
+        // Restricted mode, without the dialog that would ask: the folder stays untrusted.
+        'security.workspace.trust.enabled': true,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.banner': 'never',
+        'security.workspace.trust.untrustedFiles': 'open',
         'telemetry.telemetryLevel': 'off',
         'extensions.autoCheckUpdates': false,
         'extensions.autoUpdate': false,
@@ -143,6 +182,8 @@ async function main() {
         'editor.suggestOnTriggerCharacters': false,
         'editor.wordBasedSuggestions': 'off',
         'editor.inlineSuggest.enabled': true,
+        // The protocol's messages in the Réplique Trace output, as the setting's name says.
+        'replique.trace.server': 'messages',
       },
       null,
       2,
@@ -153,6 +194,8 @@ async function main() {
   const original = lines.slice(0, 47).join('\n') + '\n';
   if (!/Screw retirement\.\n\n$/.test(original)) fail('The excerpt of brick-and-steel.fountain is not the expected one.');
   writeFileSync(path.join(workspace, FILE), original);
+  writeFileSync(path.join(workspace, PLAY), FRENCH);
+  writeFileSync(path.join(workspace, NOTES), FRENCH);
 
   const env = { ...process.env, XDG_CONFIG_HOME: path.join(scratch, 'config'), XDG_DATA_HOME: path.join(scratch, 'data') };
   // The extension must run the jar inside the .vsix and find Java as a user's would.
@@ -204,8 +247,23 @@ async function main() {
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
 
+    step(`French text in an untrusted folder: ${NOTES} (plain text) boxed, ${PLAY} clean`);
+    const boxes = page.locator('.monaco-editor .unicode-highlight');
+    await openFile(page, NOTES);
+    // The control: in plain text VS Code boxes the accents here, so the check below can see them.
+    await waitFor(`boxed letters in ${NOTES}`, async () => (await boxes.count()) > 0, 20_000).catch(async (error) => {
+      await page.screenshot({ path: path.join(results, 'unicode-control.png') });
+      throw error;
+    });
+    await openFile(page, PLAY);
+    await page.getByRole('button', { name: /^Play \(Réplique\)$/ }).first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1500); // the highlighter runs after the text is shown
+    await page.screenshot({ path: path.join(results, 'french-play.png') });
+    if ((await boxes.count()) > 0) fail(`VS Code boxes ${await boxes.count()} letters of the French play in the untrusted folder`);
+    console.log(`  ${NOTES}: letters boxed; ${PLAY}: none`);
+
     step(`open ${FILE}`);
-    await page.getByRole('treeitem', { name: new RegExp(FILE.replace('.', '\\.')) }).click({ timeout: 60_000 });
+    await openFile(page, FILE);
     await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30_000 });
     // The language mode in the status bar: the extension gave .fountain files the fountain language.
     await page.getByRole('button', { name: /^Fountain$/ }).first().waitFor({ timeout: 30_000 });
@@ -258,18 +316,38 @@ async function main() {
     await page.screenshot({ path: path.join(results, 'ghost-text.png') });
     console.log(`  ghost text shown (${how} request); screenshot ${path.join(results, 'ghost-text.png')}`);
 
-    step('accept with Tab and save');
+    step('accept one word with Ctrl+→, save');
+    const withCue = original + CUE + '\n';
+    await page.keyboard.press('Control+ArrowRight');
+    await page.keyboard.press('Control+s');
+    const oneWord = await waitFor(
+      'the first word to be saved',
+      () => {
+        const text = readFileSync(path.join(workspace, FILE), 'utf8');
+        return text !== original && text !== withCue ? text : undefined;
+      },
+      15_000,
+    );
+    if (!oneWord.startsWith(withCue)) fail(`Accepting a word changed the text before the cursor:\n${oneWord.slice(original.length - 40)}`);
+    const word = oneWord.slice(withCue.length);
+    console.log(`  first word accepted: ${JSON.stringify(word)}`);
+    if (!/\p{L}/u.test(word) || word.includes('\n')) fail(`Ctrl+→ did not accept one word of the suggestion (got ${JSON.stringify(word)})`);
+
+    step('accept the rest with Tab and save');
+    // The rest of the same suggestion (the server answers it without the model).
+    await ghost.first().waitFor({ state: 'attached', timeout: 45_000 });
     await page.keyboard.press('Tab');
     await page.keyboard.press('Control+s');
     const saved = await waitFor(
       'the file to be saved',
       () => {
         const text = readFileSync(path.join(workspace, FILE), 'utf8');
-        return text !== original ? text : undefined;
+        return text !== oneWord ? text : undefined;
       },
       15_000,
     );
     await page.screenshot({ path: path.join(results, 'accepted.png') });
+    if (!saved.startsWith(oneWord)) fail(`Tab did not continue the accepted word:\n${saved.slice(original.length - 40)}`);
 
     step('check the file');
     if (!saved.startsWith(original + CUE + '\n')) fail(`The file does not continue with the cue:\n${saved.slice(original.length - 40)}`);
@@ -279,6 +357,18 @@ async function main() {
     if (firstLine.trim().length === 0) fail(`Tab did not insert a suggestion under the cue (got ${JSON.stringify(accepted)})`);
     if (/^\s*\[[^\]]+:\]/.test(firstLine) || /^\s*- /.test(firstLine)) fail(`The suggestion is not in Fountain form: ${JSON.stringify(firstLine)}`);
     if (/^\s/.test(firstLine)) fail(`The dialogue line starts with whitespace (Tab indented?): ${JSON.stringify(firstLine)}`);
+
+    step('the status bar item: the model, the last suggestion');
+    const statusText = await waitFor(
+      'a short status with the last suggestion',
+      async () => {
+        const text = (await readyItem.first().innerText()).trim();
+        return /replique-mini-fr · (\d+ ms|[\d.]+ s|at once)/.test(text) ? text : undefined;
+      },
+      15_000,
+    );
+    console.log(`  status bar: ${JSON.stringify(statusText)}`);
+    if (/kernels|threads|KV cache|cpu/.test(statusText)) fail(`The status bar item speaks to engineers: ${statusText}`);
 
     step('Generate Dialogue (2 turns) from the command palette, then one Undo');
     await page.keyboard.press('Control+End');
@@ -337,10 +427,28 @@ async function main() {
       10_000,
     );
     await page.getByRole('button', { name: /^Réplique: ready, .*automatic suggestions off/ }).first().waitFor({ timeout: 10_000 });
+
+    step('Alt+\\ (Réplique: Suggest Now) with automatic suggestions off');
+    await page.click('.monaco-editor .view-lines');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('STEEL', { delay: 40 });
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(1000);
+    await page.keyboard.press('Alt+Backslash');
+    await ghost.first().waitFor({ state: 'attached', timeout: 45_000 });
+    await page.screenshot({ path: path.join(results, 'suggest-now.png') });
+    await page.keyboard.press('Escape');
     await runCommand(page, 'Show Status', /Réplique: Show Status/);
     await page.getByText(/Model: replique-mini-fr/).first().waitFor({ timeout: 15_000 });
     await page.screenshot({ path: path.join(results, 'status.png') });
     await page.keyboard.press('Escape');
+
+    step('the Réplique log: no error line; the Réplique Trace output: the protocol');
+    const errors = outputLogLines(userDir, 'Réplique').filter((line) => /\[error\]/.test(line));
+    if (errors.length > 0) fail(`The Réplique log shows errors:\n${errors.join('\n')}`);
+    const traced = outputLogLines(userDir, 'Réplique Trace').filter((line) => /textDocument\/inlineCompletion/.test(line));
+    if (traced.length === 0) fail('replique.trace.server is "messages" but the Réplique Trace output has no inline completion request');
+    console.log(`  ${traced.length} trace lines about textDocument/inlineCompletion`);
     passed = true;
   } finally {
     step('stop');

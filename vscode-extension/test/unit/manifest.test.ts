@@ -10,6 +10,8 @@ interface Manifest {
   main: string;
   activationEvents: string[];
   contributes: {
+    configurationDefaults: Record<string, Record<string, unknown>>;
+    keybindings: { command: string; key: string; mac?: string; when?: string }[];
     configuration: { properties: Record<string, { default?: unknown; scope?: string; enum?: string[] }> };
     commands: { command: string }[];
     languages: { id: string; extensions?: string[] }[];
@@ -34,13 +36,16 @@ const CONTRACT_DEFAULTS: Record<string, unknown> = {
   'completion.maxTokens': 64,
   'completion.autoTrigger': true,
   'completion.debounceMs': 150,
-  'completion.timeBudgetMs': 3000,
+  'completion.timeBudgetMs': 1000,
   'completion.candidates': 3,
   'completion.automaticCandidates': 1,
   'prompt.speakerStyle': 'names',
   'prompt.characterVoice': false,
   'prompt.contextBudget': 2048,
   'prompt.directions': 'drop',
+  'completion.speculate': true,
+  'prompt.ringTokens': 512,
+  'prompt.ringFiles': 8,
 };
 
 describe('package.json', () => {
@@ -84,6 +89,22 @@ describe('package.json', () => {
     }
     const fountain = manifest.contributes.languages.find((l) => l.id === 'fountain');
     assert.deepEqual(fountain?.extensions, ['.fountain', '.spmd']);
+  });
+
+  it('binds Alt+\\ to asking Réplique now, in its languages', () => {
+    const binding = manifest.contributes.keybindings.find((k) => k.command === Commands.suggestNow);
+    assert.ok(binding, 'no keybinding for Réplique: Suggest Now');
+    assert.equal(binding.key, 'alt+\\');
+    for (const language of LANGUAGES) assert.match(binding.when ?? '', new RegExp(`editorLangId == ${language}\\b`));
+  });
+
+  it('lets French text read clean in its languages, in trusted folders or not', () => {
+    for (const language of LANGUAGES) {
+      const defaults = manifest.contributes.configurationDefaults[`[${language}]`];
+      assert.equal(defaults['editor.unicodeHighlight.nonBasicASCII'], false, language);
+      assert.equal(defaults['editor.unicodeHighlight.ambiguousCharacters'], false, language);
+      assert.equal(defaults['editor.unicodeHighlight.invisibleCharacters'], false, language);
+    }
   });
 
   it('points main at the esbuild bundle', () => {

@@ -22,21 +22,37 @@ describe('settings sent to the server', () => {
       true,
     );
     assert.deepEqual(settings, {
-      model: { path: '/models/claire-q4_0.gguf', threads: 4 },
-      sampling: { temperature: 0.8, topK: 10 },
+      model: { path: '/models/claire-q4_0.gguf', threads: 4, weights: '', endpoint: null, name: null, apiKeyEnv: null },
+      sampling: { temperature: 0.8, topK: 10, seed: null },
       completion: { maxTokens: 48, autoTrigger: true },
       prompt: { speakerStyle: 'intervenant' },
     });
   });
 
-  it('leaves out an empty model path and a null seed, so the server uses its defaults', () => {
+  it('sends what means none for an empty model path, weights or seed, so that clearing them reaches the running server', () => {
     const settings = serverSettings(reader({ 'model.path': '  ', 'sampling.seed': null, 'sampling.minP': 0 }), false);
-    assert.deepEqual(settings, { sampling: { minP: 0 }, completion: { autoTrigger: false } });
+    assert.deepEqual(settings, {
+      model: { path: null, weights: '', endpoint: null, name: null, apiKeyEnv: null },
+      sampling: { minP: 0, seed: null },
+      completion: { autoTrigger: false },
+    });
+  });
+
+  it('points the server at a shared server with one setting', () => {
+    const settings = serverSettings(reader({ 'model.endpoint': ' http://gpu-box:8080/v1 ', 'model.backend': 'cpu' }), true);
+    assert.deepEqual(settings.model, {
+      path: null,
+      backend: 'cpu',
+      weights: '',
+      endpoint: 'http://gpu-box:8080/v1',
+      name: null,
+      apiKeyEnv: null,
+    });
   });
 
   it('sends the auto-trigger flag resolved across languages, not the raw value', () => {
-    assert.deepEqual(serverSettings(reader({ 'completion.autoTrigger': false }), true), { completion: { autoTrigger: true } });
-    assert.deepEqual(serverSettings(reader({ 'completion.autoTrigger': true }), false), { completion: { autoTrigger: false } });
+    assert.deepEqual(serverSettings(reader({ 'completion.autoTrigger': false }), true).completion, { autoTrigger: true });
+    assert.deepEqual(serverSettings(reader({ 'completion.autoTrigger': true }), false).completion, { autoTrigger: false });
   });
 
   it('covers every key of the server contract', () => {
@@ -44,6 +60,6 @@ describe('settings sent to the server', () => {
     for (const section of ['model', 'sampling', 'completion', 'prompt']) {
       assert.ok(SERVER_KEYS.some((key) => key.startsWith(`${section}.`)), section);
     }
-    assert.equal(SERVER_KEYS.length, 21);
+    assert.equal(SERVER_KEYS.length, 25);
   });
 });

@@ -38,14 +38,33 @@ describe('status bar', () => {
     assert.equal(present({ ...base, server: loading, task: { token: 't', title: 'Loading', percentage: 57.4 } }).text, '$(loading~spin) Réplique: loading 57%');
   });
 
-  it('shows model, backend and threads when ready', () => {
-    const view = present({ ...base, server: ready, autoTrigger: true });
-    assert.equal(view.text, '$(comment-discussion) replique-mini-fr · cpu · 2 threads');
-    assert.equal(view.label, 'Réplique: ready, replique-mini-fr · cpu · 2 threads');
+  it('shows the model by name when ready, the engine details only in the tooltip', () => {
+    const engine: ServerStatus = { ...ready, backend: 'cpu, vector-512 kernels, 2 threads, f32 KV cache' };
+    const view = present({ ...base, server: engine, autoTrigger: true });
+    assert.equal(view.text, '$(comment-discussion) replique-mini-fr');
+    assert.equal(view.label, 'Réplique: ready, replique-mini-fr');
+    assert.doesNotMatch(view.text, /kernels|threads|KV/);
+    assert.match(view.tooltip, /vector-512 kernels, 2 threads, f32 KV cache/);
     assert.match(view.tooltip, /embedded demo model/);
     assert.match(view.tooltip, /3\.4 MB/);
     assert.match(view.tooltip, /Automatic suggestions: on/);
     assert.equal(view.action, 'showStatus');
+  });
+
+  it("adds the last suggestion's latency and speed, and says when it was written ahead", () => {
+    const written = { source: 'model', latencyMs: 420, tokensPerSecond: 84.6, promptTokens: 300, reusedTokens: 296, generatedTokens: 18, cut: false, context: ['acte1.play.txt: MARIE (speech)'] };
+    const view = present({ ...base, server: { ...ready, lastSuggestion: written } });
+    assert.equal(view.text, '$(comment-discussion) replique-mini-fr · 0.4 s · 85 tok/s');
+    assert.equal(view.label, 'Réplique: ready, replique-mini-fr, last suggestion 0.4 s · 85 tok/s');
+    assert.match(view.tooltip, /Last suggestion: 0\.4 s, written by the model/);
+    assert.match(view.tooltip, /84\.6 tokens\/s, 18 tokens written after a prompt of 300 \(296 already in the cache\)/);
+    assert.match(view.tooltip, /Context from other files: acte1\.play\.txt: MARIE \(speech\)/);
+    const ahead = present({ ...base, server: { ...ready, lastSuggestion: { ...written, source: 'ahead', latencyMs: 3, tokensPerSecond: 0 } } });
+    assert.equal(ahead.text, '$(comment-discussion) replique-mini-fr · at once');
+    assert.match(ahead.tooltip, /written ahead while you read the previous one/);
+    const slow = present({ ...base, server: { ...ready, lastSuggestion: { ...written, latencyMs: 12_400, tokensPerSecond: 0.43, cut: true } } });
+    assert.equal(slow.text, '$(comment-discussion) replique-mini-fr · 12 s · 0.4 tok/s');
+    assert.match(slow.tooltip, /shown before the model had finished the speech/);
   });
 
   it('marks a language whose automatic suggestions are off', () => {
@@ -55,7 +74,7 @@ describe('status bar', () => {
   });
 
   it('shows writing while a request or a command runs', () => {
-    assert.match(present({ ...base, server: ready, generating: true }).text, /writing/);
+    assert.equal(present({ ...base, server: ready, generating: true }).text, '$(loading~spin) replique-mini-fr · writing');
     assert.match(present({ ...base, server: ready, task: { token: 'g', title: 'Generating', percentage: 50 } }).text, /writing 50%/);
     // The end of a model load may arrive after the ready status.
     assert.doesNotMatch(present({ ...base, server: ready, task: { token: 'l', title: 'Loading the embedded demo model', percentage: 100 } }).text, /writing/);
@@ -76,6 +95,7 @@ describe('status bar', () => {
 
   it('formats sizes and labels', () => {
     assert.equal(formatSize(512), '512 B');
+    assert.equal(formatSize(0), undefined);
     assert.equal(formatSize(4_108_000_000), '4.1 GB');
     assert.equal(formatSize(3_401_056), '3.4 MB');
     assert.equal(readyLabel({ state: 'ready', model: 'claire', backend: 'cpu', threads: 1 }), 'claire · cpu · 1 thread');
@@ -87,6 +107,10 @@ describe('status bar', () => {
 describe('server status objects', () => {
   it('accepts the documented fields and rejects anything else', () => {
     assert.deepEqual(asServerStatus({ state: 'ready', model: 'm', threads: 4, extra: 1 }), { state: 'ready', model: 'm', threads: 4 });
+    assert.deepEqual(asServerStatus({ state: 'ready', lastSuggestion: { source: 'ahead', latencyMs: 2, context: ['a', 3] } })?.lastSuggestion, {
+      source: 'ahead', latencyMs: 2, tokensPerSecond: 0, promptTokens: 0, reusedTokens: 0, generatedTokens: 0, cut: false, context: ['a'],
+    });
+    assert.equal(asServerStatus({ state: 'ready', lastSuggestion: { latencyMs: 'soon' } })?.lastSuggestion, undefined);
     assert.equal(asServerStatus({ state: 'sleeping' }), undefined);
     assert.equal(asServerStatus(null), undefined);
     assert.equal(asServerStatus('ready'), undefined);

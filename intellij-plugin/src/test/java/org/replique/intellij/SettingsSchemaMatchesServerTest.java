@@ -49,7 +49,7 @@ class SettingsSchemaMatchesServerTest {
         CompletionSettings c = d.completion();
         assertThat(r.settings()).isEqualTo(new ServerSettings(d.model(), d.sampling(),
                 new CompletionSettings(c.maxTokens(), c.autoTrigger(), 0, c.timeBudgetMs(), c.candidates(),
-                        c.automaticCandidates(), c.fallbackItem()),
+                        c.automaticCandidates(), c.fallbackItem(), c.speculate()),
                 d.prompt()));
     }
 

@@ -41,6 +41,26 @@ class ArchitectureTest {
     }
 
     @Test
+    void suggestionsKnowTheSeamButNotWhereTheirTextComesFrom() {
+        noClasses().that().resideInAnyPackage("org.replique.server.completion..", "org.replique.server.commands..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.replique.server.remote..",
+                        "org.replique.server.http..", "org.replique.server.openai..")
+                .check(SERVER);
+    }
+
+    @Test
+    void theHttpServerAndTheRemoteClientShareOnlyTheWireFormat() {
+        noClasses().that().resideInAPackage("org.replique.server.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.replique.server.remote..",
+                        "org.replique.server.lsp..", "org.replique.server.completion..")
+                .check(SERVER);
+        noClasses().that().resideInAPackage("org.replique.server.remote..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.replique.server.http..",
+                        "org.replique.server.model..", "org.replique.server.lsp..")
+                .check(SERVER);
+    }
+
+    @Test
     void theBenchmarksMeasureTheRuntimeWithoutTheServer() {
         noClasses().that().resideInAPackage("org.replique.server.bench..")
                 .should().dependOnClassesThat(resideInAPackage("org.replique.server..")

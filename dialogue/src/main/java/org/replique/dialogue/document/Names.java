@@ -24,4 +24,22 @@ public final class Names {
         }
         return key.toString().toUpperCase(Locale.FRENCH);
     }
+
+    /**
+     * A name as a cue is typed: a capital first, then capitals, spaces, apostrophes and hyphens, in
+     * four words at most ({@code LEMERCIER}, {@code LA GRAN}, {@code L'INTIMÉ}).
+     */
+    public static boolean isCapitalisedName(String typed) {
+        if (typed.isEmpty() || !Character.isUpperCase(typed.codePointAt(0)) || typed.strip().split("\\s+").length > 4) {
+            return false;
+        }
+        for (int i = 0; i < typed.length(); i++) {
+            char c = typed.charAt(i);
+            boolean letter = Character.isLetter(c);
+            if (letter && !Character.isUpperCase(c) || !letter && " '\u2019-\u00A0".indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -45,6 +45,13 @@ final class CursorLocator {
         boolean lineBlank = Lines.isBlank(text);
 
         int last = lastTurnStartingBefore(line, column);
+        boolean cueLineOfLast = last >= 0 && turns.get(last).cue() != null && turns.get(last).cue().range().startLine() == line;
+        if (!cueLineOfLast && playCueBeingTyped(line, column, text)) {
+            // A capitalised name alone at a paragraph's start, without its punctuation yet: the
+            // parser reads it as more of the speech above, but the writer is typing a cue.
+            return context(line, column, text, ContinuationKind.NONE, null, List.of(), "", turnsEndingBefore(line, 0),
+                    false, null);
+        }
         if (last >= 0) {
             Turn turn = turns.get(last);
             TextRange range = turn.range();
@@ -143,6 +150,18 @@ final class CursorLocator {
             }
         }
         return null;
+    }
+
+    /**
+     * In a play, a paragraph that starts with a capitalised name and nothing else before the
+     * cursor (no punctuation, nothing after it on the line): a cue on its way, as {@code LEMERCIER}.
+     */
+    private boolean playCueBeingTyped(int line, int column, String text) {
+        if (doc.format() != DocumentFormat.PLAY || !text.substring(column).isBlank()
+                || line > 0 && !Lines.isBlank(doc.line(line - 1))) {
+            return false;
+        }
+        return org.replique.dialogue.document.Names.isCapitalisedName(text.substring(0, column).strip());
     }
 
     /** One or two words without sentence punctuation: PAUL, DICK STEEL, MRS. O'BRIEN. */

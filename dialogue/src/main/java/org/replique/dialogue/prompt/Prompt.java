@@ -1,5 +1,7 @@
 package org.replique.dialogue.prompt;
 
+import java.util.List;
+
 import org.replique.dialogue.claire.LabelStyle;
 import org.replique.dialogue.claire.SpeakerMap;
 
@@ -17,7 +19,12 @@ import org.replique.dialogue.claire.SpeakerMap;
  * @param firstTurn    index (in the document's turns) of the first turn kept in the context
  * @param tokens       the prompt's size counted with the options' counter
  * @param cursor       where the cursor stands
+ * @param chunks       the chunks of other files the prompt starts with, in their order there
  */
 public record Prompt(String text, ContinuationKind kind, String speaker, SpeakerMap speakers, LabelStyle labels,
-                     int stableLength, int firstTurn, int tokens, CursorContext cursor) {
+                     int stableLength, int firstTurn, int tokens, CursorContext cursor, List<ContextChunk> chunks) {
+
+    public Prompt {
+        chunks = List.copyOf(chunks);
+    }
 }

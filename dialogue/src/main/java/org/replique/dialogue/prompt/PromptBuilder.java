@@ -1,8 +1,11 @@
 package org.replique.dialogue.prompt;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.replique.dialogue.claire.ClaireNames;
@@ -13,11 +16,15 @@ import org.replique.dialogue.document.CastMember;
 import org.replique.dialogue.document.DialogueDocument;
 import org.replique.dialogue.document.DocumentFormat;
 import org.replique.dialogue.document.Names;
+import org.replique.dialogue.document.Scene;
+import org.replique.dialogue.document.Turn;
 
 /**
  * Builds Claire's prompt at a cursor: a pure function of the document, the cursor and the options.
  *
- * <p>Layout, most stable first so the model's KV cache survives keystrokes: the optional voice
+ * <p>Layout, most stable first so the model's KV cache survives keystrokes: chunks of other files
+ * of the project about the people of the scene (descriptions, then speeches, in the files' order,
+ * ended by a blank line), the optional voice
  * lines of the character about to speak (their own conversation, ended by a blank line), then the
  * context turns, one per line, a blank line between scenes as between Claire's conversations,
  * then the cursor's own turn: nothing after the last newline for a new turn, {@code [Name:]} for a
@@ -35,7 +42,7 @@ public final class PromptBuilder {
         CursorContext cursor = CursorLocator.locate(doc, line, column, options.directions());
         if (cursor.kind() == ContinuationKind.NONE) {
             return new Prompt("", ContinuationKind.NONE, null, new SpeakerMap(LabelStyle.NAMED, doc.cast()), LabelStyle.NAMED,
-                    0, cursor.historyEnd(), 0, cursor);
+                    0, cursor.historyEnd(), 0, cursor, List.of());
         }
         ContextLines context = new ContextLines(doc, options.directions());
         List<HistoryLine> history = context.before(cursor.historyEnd(), options.budget(), LABEL_ALLOWANCE, options.tokens());
@@ -48,7 +55,12 @@ public final class PromptBuilder {
             costs[i] = options.tokens().applyAsInt(estimate(history.get(i), style) + (sceneBreak ? "\n" : ""));
         }
         String tailEstimate = tail(cursor, style, typed, estimateLabel(cursor.speaker(), cursor.speakers(), style));
-        int tailCost = options.tokens().applyAsInt(tailEstimate + "\n");
+        List<ContextChunk> chunks = chunks(doc, cursor, style, options);
+        int chunkCost = chunks.isEmpty() ? 0 : 1;
+        for (ContextChunk chunk : chunks) {
+            chunkCost += options.tokens().applyAsInt(estimate(chunk, style) + "\n");
+        }
+        int tailCost = options.tokens().applyAsInt(tailEstimate + "\n") + chunkCost;
         int first = PromptWindow.firstLine(costs, history, options.budget() - tailCost, options.windowQuantum());
 
         List<HistoryLine> voice = List.of();
@@ -65,7 +77,8 @@ public final class PromptBuilder {
         }
 
         while (true) {
-            Prompt prompt = assemble(cursor, history.subList(first, history.size()), voice, style, doc.cast(), typed, options);
+            Prompt prompt = assemble(cursor, chunks, history.subList(first, history.size()), voice, style, doc.cast(), typed,
+                    options);
             if (prompt.tokens() <= options.budget() || first >= history.size()) {
                 return prompt;
             }
@@ -74,10 +87,17 @@ public final class PromptBuilder {
         }
     }
 
-    private static Prompt assemble(CursorContext cursor, List<HistoryLine> window, List<HistoryLine> voice, LabelStyle style,
-                                   List<CastMember> cast, String typed, PromptOptions options) {
+    private static Prompt assemble(CursorContext cursor, List<ContextChunk> chunks, List<HistoryLine> window,
+                                   List<HistoryLine> voice, LabelStyle style, List<CastMember> cast, String typed,
+                                   PromptOptions options) {
         SpeakerMap speakers = new SpeakerMap(style, cast);
         StringBuilder text = new StringBuilder();
+        for (ContextChunk chunk : chunks) {
+            text.append(format(chunk, style, speakers)).append('\n');
+        }
+        if (!chunks.isEmpty()) {
+            text.append('\n');
+        }
         for (HistoryLine line : voice) {
             text.append(format(line, style, speakers)).append('\n');
         }
@@ -106,7 +126,7 @@ public final class PromptBuilder {
         String prompt = text.toString();
         int firstTurn = window.isEmpty() ? cursor.historyEnd() : window.getFirst().firstTurn();
         return new Prompt(prompt, cursor.kind(), cursor.speaker(), speakers, style, stable, firstTurn,
-                options.tokens().applyAsInt(prompt), cursor);
+                options.tokens().applyAsInt(prompt), cursor, chunks);
     }
 
     /** The cursor's own line: nothing, {@code [Name:]}, or {@code [Name:] words}. */
@@ -126,6 +146,75 @@ public final class PromptBuilder {
             return "- " + line.text();
         }
         return "[" + speakers.label(line.speaker(), line.speakers()) + ":] " + line.text();
+    }
+
+    /** A description as it is written; a speech as a turn line of its speaker. */
+    private static String format(ContextChunk chunk, LabelStyle style, SpeakerMap speakers) {
+        if (chunk.kind() == ContextChunk.Kind.DESCRIPTION) {
+            return chunk.text();
+        }
+        if (style == LabelStyle.DASH) {
+            return "- " + chunk.text();
+        }
+        return "[" + speakers.label(chunk.speaker(), List.of(chunk.speaker())) + ":] " + chunk.text();
+    }
+
+    private static String estimate(ContextChunk chunk, LabelStyle style) {
+        return chunk.kind() == ContextChunk.Kind.DESCRIPTION ? chunk.text()
+                : estimateLabel(chunk.speaker(), List.of(chunk.speaker()), style) + " " + chunk.text();
+    }
+
+    /**
+     * The chunks of other files about the people of the cursor's scene, as many as the chunk budget
+     * holds in the source's order of preference, then laid out in a stable order (descriptions,
+     * then speeches, each by file and position) so that the prompt's start stays the same.
+     */
+    private static List<ContextChunk> chunks(DialogueDocument doc, CursorContext cursor, LabelStyle style,
+                                             PromptOptions options) {
+        int allowance = Math.min(options.chunkBudget(), options.budget() / 3);
+        if (allowance <= 0) {
+            return List.of();
+        }
+        List<String> people = people(doc, cursor);
+        if (people.isEmpty()) {
+            return List.of();
+        }
+        List<ContextChunk> kept = new ArrayList<>();
+        int spent = 1;
+        for (ContextChunk chunk : options.chunks().about(people)) {
+            int cost = options.tokens().applyAsInt(estimate(chunk, style) + "\n");
+            if (spent + cost <= allowance) {
+                kept.add(chunk);
+                spent += cost;
+            }
+        }
+        kept.sort(Comparator.comparing(ContextChunk::kind, Comparator.reverseOrder())
+                .thenComparing(ContextChunk::source).thenComparingLong(ContextChunk::position));
+        return kept;
+    }
+
+    /**
+     * The people of the cursor's scene in a stable order: those its heading lists, then those who
+     * speak in it before the cursor by first speech, then the cursor's speaker.
+     */
+    static List<String> people(DialogueDocument doc, CursorContext cursor) {
+        Map<String, String> byKey = new LinkedHashMap<>();
+        if (cursor.scene() >= 0 && cursor.scene() < doc.scenes().size()) {
+            Scene scene = doc.scenes().get(cursor.scene());
+            scene.onStage().forEach(name -> byKey.putIfAbsent(Names.key(name), name));
+            for (Turn turn : scene.turns()) {
+                if (turn.range().startLine() >= cursor.line()) {
+                    break;
+                }
+                if (turn.cue() != null) {
+                    turn.cue().speakers().forEach(name -> byKey.putIfAbsent(Names.key(name), name));
+                }
+            }
+        }
+        if (cursor.speaker() != null) {
+            cursor.speakers().forEach(name -> byKey.putIfAbsent(Names.key(name), name));
+        }
+        return List.copyOf(byKey.values());
     }
 
     private static String estimate(HistoryLine line, LabelStyle style) {

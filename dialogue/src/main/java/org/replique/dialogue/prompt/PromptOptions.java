@@ -17,22 +17,31 @@ import org.replique.dialogue.claire.LabelStyle;
  *                     (counted as {@value #CHARACTERS_PER_TOKEN} characters a token), so that the
  *                     prompt's beginning (and the model's cache) survives typing at its end; at
  *                     most one step of the budget goes unused
+ * @param chunks       chunks of other files about the people of the scene
+ * @param chunkBudget  the most tokens those chunks may take (at most a third of the budget; 0: none)
  */
 public record PromptOptions(int budget, ToIntFunction<String> tokens, LabelStyle labels, DirectionPolicy directions,
-                            int voiceLines, int windowSteps) {
+                            int voiceLines, int windowSteps, ChunkSource chunks, int chunkBudget) {
 
     /** A French dialogue token is about three characters; only the window's step size depends on it. */
     public static final int CHARACTERS_PER_TOKEN = 3;
 
     public PromptOptions {
-        if (budget <= 0 || windowSteps <= 0 || voiceLines < 0) {
-            throw new IllegalArgumentException("budget and window step must be positive, voice lines not negative");
+        if (budget <= 0 || windowSteps <= 0 || voiceLines < 0 || chunkBudget < 0) {
+            throw new IllegalArgumentException("budget and window step must be positive, voice lines and chunk budget not negative");
+        }
+        if (chunks == null) {
+            throw new IllegalArgumentException("chunks: use ChunkSource.NONE");
         }
     }
 
-    /** 2048 tokens counted approximately, labels as the document suggests, directions dropped, no voice lines, steps of a quarter of the budget. */
+    /**
+     * 2048 tokens counted approximately, labels as the document suggests, directions dropped, no
+     * voice lines, steps of a quarter of the budget, no other file.
+     */
     public static PromptOptions defaults() {
-        return new PromptOptions(2048, TokenCounters.approximate(), LabelStyle.AUTO, DirectionPolicy.DROP, 0, 4);
+        return new PromptOptions(2048, TokenCounters.approximate(), LabelStyle.AUTO, DirectionPolicy.DROP, 0, 4,
+                ChunkSource.NONE, 0);
     }
 
     /** The window's step in characters of context. */
@@ -41,22 +50,27 @@ public record PromptOptions(int budget, ToIntFunction<String> tokens, LabelStyle
     }
 
     public PromptOptions withBudget(int tokensAllowed, ToIntFunction<String> counter) {
-        return new PromptOptions(tokensAllowed, counter, labels, directions, voiceLines, windowSteps);
+        return new PromptOptions(tokensAllowed, counter, labels, directions, voiceLines, windowSteps, chunks, chunkBudget);
     }
 
     public PromptOptions withLabels(LabelStyle style) {
-        return new PromptOptions(budget, tokens, style, directions, voiceLines, windowSteps);
+        return new PromptOptions(budget, tokens, style, directions, voiceLines, windowSteps, chunks, chunkBudget);
     }
 
     public PromptOptions withDirections(DirectionPolicy policy) {
-        return new PromptOptions(budget, tokens, labels, policy, voiceLines, windowSteps);
+        return new PromptOptions(budget, tokens, labels, policy, voiceLines, windowSteps, chunks, chunkBudget);
     }
 
     public PromptOptions withVoiceLines(int lines) {
-        return new PromptOptions(budget, tokens, labels, directions, lines, windowSteps);
+        return new PromptOptions(budget, tokens, labels, directions, lines, windowSteps, chunks, chunkBudget);
     }
 
     public PromptOptions withWindowSteps(int steps) {
-        return new PromptOptions(budget, tokens, labels, directions, voiceLines, steps);
+        return new PromptOptions(budget, tokens, labels, directions, voiceLines, steps, chunks, chunkBudget);
+    }
+
+    /** Chunks of other files within {@code tokensAllowed} tokens (0: none). */
+    public PromptOptions withChunks(ChunkSource source, int tokensAllowed) {
+        return new PromptOptions(budget, tokens, labels, directions, voiceLines, windowSteps, source, tokensAllowed);
     }
 }

@@ -8,10 +8,10 @@ import org.replique.dialogue.document.Turn;
 import org.replique.dialogue.fountain.Emphasis;
 
 /** The words of a speech on one line, as Claire reads them: verse joined, emphasis markers gone, directions per the policy. */
-final class TurnText {
+public final class TurnText {
     private TurnText() {}
 
-    static String of(Turn turn, DocumentFormat format, DirectionPolicy directions) {
+    public static String of(Turn turn, DocumentFormat format, DirectionPolicy directions) {
         StringBuilder text = new StringBuilder();
         for (Element part : turn.parts()) {
             String piece = switch (part.type()) {

@@ -37,9 +37,10 @@ final class FountainForm {
                 previous = speech.speaker();
                 continue;
             }
-            if (out.isEmpty()) {
-                out.append(cursorLineBlank && !cursor.blankLineBefore() ? "\n" : "");
+            if (out.isEmpty() && cursorLineBlank) {
+                out.append(cursor.blankLineBefore() ? "" : "\n");
             } else {
+                // After the speech the cursor ends (or its empty continuation): a new cue block.
                 out.append("\n\n");
             }
             boolean continued = markContinued && firstBlock && cursor.afterAction()

@@ -43,9 +43,10 @@ final class PlayForm {
                 }
                 continue;
             }
-            if (out.isEmpty()) {
-                out.append(cursorLineBlank && style.blankBetween && !cursor.blankLineBefore() ? "\n" : "");
+            if (out.isEmpty() && cursorLineBlank) {
+                out.append(style.blankBetween && !cursor.blankLineBefore() ? "\n" : "");
             } else {
+                // After the speech the cursor ends (or its empty continuation): a new speech paragraph.
                 out.append(separator);
             }
             out.append(cueName(doc, speech, style)).append(style.punctuation).append(style.speechBelow ? "\n" : " ")
@@ -57,6 +58,11 @@ final class PlayForm {
             out.append(style.blankBetween ? "\n" : "");
         }
         return out.toString();
+    }
+
+    /** What closes the play's cues ({@code .}, {@code :}, {@code " :"}), as most speeches before turn {@code before} do. */
+    static String cuePunctuation(DialogueDocument doc, int before) {
+        return style(doc, before).punctuation;
     }
 
     private static String cueName(DialogueDocument doc, Speech speech, Style style) {

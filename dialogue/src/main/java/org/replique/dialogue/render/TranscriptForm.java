@@ -23,8 +23,8 @@ final class TranscriptForm {
                 }
                 continue;
             }
-            if (!out.isEmpty()) {
-                out.append('\n');
+            if (!out.isEmpty() || !cursorLine.isBlank()) {
+                out.append('\n'); // after the line the cursor ends, even when the model added nothing to it
             }
             out.append(speech.speaker() == null ? "- " : "[" + speech.speaker() + ":] ").append(speech.words().strip());
         }

@@ -86,13 +86,14 @@ public final class Roster {
      * The names in the order a cue completion on {@code line} should offer them: the speaker
      * before the last one first (dialogue alternates, A/B/A: what Better Fountain users expect),
      * then the others by number of speeches, and the last speaker last, since a speaker seldom
-     * follows themselves. Only speeches that ended on an earlier line count.
+     * follows themselves. Only speeches that started on an earlier line count (in a play, a
+     * name typed without its punctuation yet reads as more of the speech above: that speech counts).
      */
     public List<String> rankedAt(int line) {
         String last = null;
         String beforeLast = null;
         for (Turn turn : turns) {
-            if (turn.range().endLine() >= line) {
+            if (turn.range().startLine() >= line) {
                 break;
             }
             if (turn.cue() == null) {

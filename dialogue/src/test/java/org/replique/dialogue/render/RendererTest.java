@@ -53,6 +53,23 @@ class RendererTest {
     }
 
     @Test
+    void theNextSpeechAfterTheEndOfASpeechIsANewBlockNeverGluedToIt() {
+        // The cursor at the end of a speech; the model ends that speech at once and writes the next one.
+        String scene = "INT. CUISINE - JOUR\n\nMARIE\nTu es en retard.\n\nPAUL\nLe train.";
+        DialogueDocument doc = Dialogue.parse("scene.fountain", scene);
+        Rendering fountain = render(doc, 6, 9, "\n[Marie:] Encore ?\n", new RenderOptions(StopRule.turns(2), true, false));
+        assertThat(fountain.text()).isEqualTo("\n\nMARIE\nEncore ?");
+        String play = "SCÈNE I.\n\nMARIE. Tu es en retard.\n\nPAUL. Le train.";
+        Rendering inPlay = render(Dialogue.parse("scene.play.txt", play), 4, 15, "\n[Marie:] Encore ?\n",
+                new RenderOptions(StopRule.turns(2), true, false));
+        assertThat(inPlay.text()).isEqualTo("\n\nMARIE. Encore ?");
+        String transcript = "[Marie:] Tu es en retard.\n[Paul:] Le train.";
+        Rendering inTranscript = render(Dialogue.parse("scene.transcript", transcript), 1, 18, "\n[Marie:] Encore ?\n",
+                new RenderOptions(StopRule.turns(2), true, false));
+        assertThat(inTranscript.text()).isEqualTo("\n[Marie:] Encore ?");
+    }
+
+    @Test
     void onTheCueLineTheSpeechStartsOnTheNextLine() {
         assertThat(render(BRICK, 21, 5, " Are they cold?\n").text()).isEqualTo("\nAre they cold?");
     }

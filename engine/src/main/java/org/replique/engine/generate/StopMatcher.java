@@ -6,15 +6,15 @@ import java.util.List;
  * Finds stop strings in growing text and tells how much of the text is safe to show: everything
  * before a stop string, and before any tail that could still become one.
  */
-final class StopMatcher {
+public final class StopMatcher {
     private final List<String> stops;
 
-    StopMatcher(List<String> stops) {
+    public StopMatcher(List<String> stops) {
         this.stops = stops;
     }
 
     /** Index of the earliest complete stop string, or -1. */
-    int find(CharSequence text) {
+    public int find(CharSequence text) {
         int best = -1;
         String s = text.toString();
         for (String stop : stops) {
@@ -25,7 +25,7 @@ final class StopMatcher {
     }
 
     /** Length of the prefix that no stop string can start in, given more text may follow. */
-    int safeLength(CharSequence text) {
+    public int safeLength(CharSequence text) {
         int n = text.length();
         int safe = n;
         for (String stop : stops) {

@@ -60,8 +60,7 @@ public final class CompleteCommand implements Callable<Integer> {
         try (LoadedModel m = LoadedModel.open(s.model().path(), s.model().backend(), s.model().threads(),
                 s.model().contextLength(), null)) {
             double loadMs = (System.nanoTime() - start) / 1e6;
-            DialogueCompleter.Outcome o = DialogueCompleter.complete(m, doc, line, column, s, candidates,
-                    Long.MAX_VALUE / 2_000_000, Cancellation.NONE);
+            DialogueCompleter.Outcome o = DialogueCompleter.complete(m, doc, line, column, s, candidates, Cancellation.NONE);
             if (json) {
                 JsonObject r = new JsonObject();
                 r.addProperty("format", doc.dialogue().format().id());

@@ -53,8 +53,8 @@ public final class DemoCommand implements Callable<Integer> {
         boolean colour = !plain && System.console() != null;
         long start = System.nanoTime();
         try (LoadedModel m = LoadedModel.open(null, s.model().backend(), s.model().threads(), s.model().contextLength(), null)) {
-            out.printf("Réplique demo — model %s (embedded, %.1f MB), loaded in %.0f ms%n%n", m.model().name(),
-                    m.model().fileSize() / 1e6, (System.nanoTime() - start) / 1e6);
+            out.printf("Réplique demo — model %s (embedded, %.1f MB), loaded in %.0f ms%n%n", m.description().name(),
+                    m.description().sizeBytes() / 1e6, (System.nanoTime() - start) / 1e6);
             for (Sample sample : SAMPLES) {
                 String text = read(sample.resource());
                 TextDocument td = new TextDocument("demo:///" + sample.resource(), "", 1, text);
@@ -63,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println("── " + sample.title() + " " + "─".repeat(Math.max(0, 60 - sample.title().length())));
                 long t0 = System.nanoTime();
                 DialogueCompleter.Outcome o = DialogueCompleter.complete(m, doc, at.getLine(), at.getCharacter(), s,
-                        candidates, 60_000, Cancellation.NONE);
+                        candidates, Cancellation.NONE);
                 double ms = (System.nanoTime() - t0) / 1e6;
                 String before = text.substring(0, td.offset(at));
                 out.print(tail(before, 12));

@@ -102,6 +102,7 @@ public final class ClientChannel {
         private final Either<String, Integer> token;
         private CompletableFuture<Void> sent;
         private int lastPercent = -1;
+        private String lastMessage;
 
         Progress(RepliqueClient client, Either<String, Integer> token, CompletableFuture<Void> created) {
             this.client = client;
@@ -110,8 +111,9 @@ public final class ClientChannel {
         }
 
         public synchronized void report(int percent, String message) {
-            if (percent == lastPercent) return;
+            if (percent == lastPercent && java.util.Objects.equals(message, lastMessage)) return;
             lastPercent = percent;
+            lastMessage = message;
             WorkDoneProgressReport r = new WorkDoneProgressReport();
             r.setPercentage(Math.max(0, Math.min(100, percent)));
             r.setMessage(message);

@@ -1,6 +1,7 @@
 package org.replique.server.client;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.replique.engine.backend.Cancellation;
 
 /** Links an LSP answer to the work that produces it. */
@@ -17,5 +18,18 @@ public final class Requests {
             if (answer.isCancelled()) cancel.cancel();
         });
         return cancel;
+    }
+
+    /**
+     * {@code source} mapped by {@code f}, for a handler to return: LSP4J cancels the future a
+     * handler returns, and a future made by {@code thenApply} would not pass that on to
+     * {@code source} (nor to the work behind it); this one does.
+     */
+    public static <T, R> CompletableFuture<R> mapped(CompletableFuture<T> source, Function<? super T, ? extends R> f) {
+        CompletableFuture<R> result = source.thenApply(f);
+        result.whenComplete((r, e) -> {
+            if (result.isCancelled()) source.cancel(true);
+        });
+        return result;
     }
 }

@@ -23,6 +23,7 @@ import org.replique.engine.backend.Cancellation;
 import org.replique.server.client.ClientChannel;
 import org.replique.server.client.Requests;
 import org.replique.server.context.ServerContext;
+import org.replique.server.documents.ContextRing;
 import org.replique.server.documents.ParsedDocument;
 import org.replique.server.model.LoadedModel;
 import org.replique.server.model.ModelService;
@@ -39,10 +40,12 @@ public final class CommandService {
     private static final Gson GSON = new Gson();
 
     private final ServerContext context;
+    private final ContextRing ring;
 
     @Inject
-    public CommandService(ServerContext context) {
+    public CommandService(ServerContext context, ContextRing ring) {
         this.context = context;
+        this.ring = ring;
     }
 
     public CompletableFuture<Object> execute(String command, List<Object> arguments) {
@@ -94,42 +97,64 @@ public final class CommandService {
         if (doc == null) {
             return CompletableFuture.failedFuture(error(ResponseErrorCode.InvalidParams, "document not open: " + args.uri()));
         }
-        LoadedModel model = context.models().current().orElse(null);
-        if (model == null) {
-            return CompletableFuture.failedFuture(error(ResponseErrorCode.RequestFailed,
-                    "the model is not ready yet (" + context.models().status().state() + ")"));
-        }
         CompletableFuture<Object> answer = new CompletableFuture<>();
         Cancellation cancel = Requests.cancelledWith(answer);
         ClientChannel client = context.client();
-        context.workers().execute(() -> {
-            ClientChannel.Progress progress = client.beginProgress("Generating dialogue", true);
-            try {
-                Position at = doc.text().position(doc.text().offset(args.position()));
-                GenerateDialogue.Result r = GenerateDialogue.run(model, doc, at.getLine(), at.getCharacter(),
-                        args.turns(), args.speakers(), context.settings(), p -> progress.report(p, null), cancel);
-                progress.end(r.turns() + " turns");
-                WorkspaceEdit edit = new WorkspaceEdit(Map.of(args.uri(), List.of(new TextEdit(new Range(at, at), r.text()))));
-                client.applyEdit(new ApplyWorkspaceEditParams(edit, "Generate dialogue")).whenComplete((applied, e) -> {
-                    JsonObject result = new JsonObject();
-                    result.addProperty("applied", applied != null && applied.isApplied());
-                    result.addProperty("text", r.text());
-                    result.addProperty("turns", r.turns());
-                    answer.complete(result);
+        ClientChannel.Progress progress = client.beginProgress("Generating dialogue", true);
+        // An explicit command waits for a model being loaded, saying so, rather than failing.
+        context.models().ready(percent -> progress.report(0, "waiting for the model (" + percent + " % loaded)"))
+                .whenComplete((model, failure) -> {
+                    if (failure != null) {
+                        progress.end("no model");
+                        answer.completeExceptionally(error(ResponseErrorCode.RequestFailed,
+                                "no model to write with: " + rootMessage(failure)));
+                        return;
+                    }
+                    try {
+                        context.workers().execute(() -> write(args, doc, model, progress, answer, cancel));
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        progress.end("the server is stopping");
+                        answer.completeExceptionally(error(ResponseErrorCode.RequestFailed, "the server is stopping"));
+                    }
                 });
-            } catch (CancellationException e) {
-                progress.end("cancelled");
-                answer.completeExceptionally(error(ResponseErrorCode.RequestCancelled, "cancelled"));
-            } catch (IllegalArgumentException e) {
-                progress.end(e.getMessage());
-                answer.completeExceptionally(error(ResponseErrorCode.InvalidParams, e.getMessage()));
-            } catch (RuntimeException e) {
-                progress.end("failed");
-                client.log(MessageType.Error, "generate dialogue failed: " + e);
-                answer.completeExceptionally(error(ResponseErrorCode.InternalError, "generation failed: " + e.getMessage()));
-            }
-        });
         return answer;
+    }
+
+    private void write(GenerateArguments args, ParsedDocument doc, LoadedModel model, ClientChannel.Progress progress,
+                       CompletableFuture<Object> answer, Cancellation cancel) {
+        ClientChannel client = context.client();
+        context.documents().generating(args.uri(), true);
+        try {
+            Position at = doc.text().position(doc.text().offset(args.position()));
+            GenerateDialogue.Result r = GenerateDialogue.run(model, doc, at.getLine(), at.getCharacter(), args.turns(),
+                    args.speakers(), context.settings(), ring.sourceFor(args.uri()), p -> progress.report(p, null), cancel);
+            progress.end(r.turns() + " turns");
+            WorkspaceEdit edit = new WorkspaceEdit(Map.of(args.uri(), List.of(new TextEdit(new Range(at, at), r.text()))));
+            client.applyEdit(new ApplyWorkspaceEditParams(edit, "Generate dialogue")).whenComplete((applied, e) -> {
+                JsonObject result = new JsonObject();
+                result.addProperty("applied", applied != null && applied.isApplied());
+                result.addProperty("text", r.text());
+                result.addProperty("turns", r.turns());
+                answer.complete(result);
+            });
+        } catch (CancellationException e) {
+            progress.end("cancelled");
+            answer.completeExceptionally(error(ResponseErrorCode.RequestCancelled, "cancelled"));
+        } catch (IllegalArgumentException e) {
+            progress.end(e.getMessage());
+            answer.completeExceptionally(error(ResponseErrorCode.InvalidParams, e.getMessage()));
+        } catch (RuntimeException e) {
+            progress.end("failed");
+            client.log(MessageType.Error, "generate dialogue failed: " + e);
+            answer.completeExceptionally(error(ResponseErrorCode.InternalError, "generation failed: " + e.getMessage()));
+        } finally {
+            context.documents().generating(args.uri(), false);
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 
     static ResponseErrorException error(ResponseErrorCode code, String message) {

@@ -6,6 +6,7 @@ import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.replique.dialogue.claire.LabelStyle;
+import org.replique.dialogue.prompt.ChunkSource;
 import org.replique.dialogue.prompt.ContinuationKind;
 import org.replique.dialogue.prompt.Prompt;
 import org.replique.dialogue.render.RenderOptions;
@@ -19,6 +20,7 @@ import org.replique.engine.generate.TokenListener;
 import org.replique.server.completion.DialogueCompleter;
 import org.replique.server.config.ServerSettings;
 import org.replique.server.documents.ParsedDocument;
+import org.replique.server.generation.PromptInput;
 import org.replique.server.model.LoadedModel;
 
 /**
@@ -38,8 +40,8 @@ public final class GenerateDialogue {
     private GenerateDialogue() {}
 
     public static Result run(LoadedModel m, ParsedDocument doc, int line, int column, int turns, List<String> speakers,
-                             ServerSettings s, IntConsumer progress, Cancellation cancel) {
-        DialogueCompleter.PreparedPrompt prepared = DialogueCompleter.prepare(m, doc, line, column, s);
+                             ServerSettings s, ChunkSource ring, IntConsumer progress, Cancellation cancel) {
+        DialogueCompleter.PreparedPrompt prepared = DialogueCompleter.prepare(m, doc, line, column, s, ring);
         if (!prepared.asksForDialogue()) {
             throw new IllegalArgumentException("no dialogue belongs at line " + (line + 1) + " (a heading, a title page or action)");
         }
@@ -81,11 +83,11 @@ public final class GenerateDialogue {
         Prompt prompt = prepared.prompt();
         String text = prompt.text() + generated + (forced == null ? "" : label(prompt, forced));
         // The first turn asks for the prompt itself, which is tokenized already.
-        int[] tokens = text.length() == prompt.text().length() ? prepared.tokens() : m.model().tokenizer().encode(text);
+        PromptInput input = text.length() == prompt.text().length() ? prepared.input() : m.input(text);
         GenerationRequest request = new GenerationRequest(DialogueCompleter.sampling(s), TOKENS_PER_TURN, true,
                 List.of("\n"), 1);
-        return m.sessions().supersede(doc.text().uri(), tokens, request, TokenListener.NONE, cancel)
-                .generation().first().text();
+        return m.continuations().supersede(doc.text().uri(), input, request, TokenListener.NONE, cancel)
+                .first().text();
     }
 
     private static String label(Prompt prompt, String name) {

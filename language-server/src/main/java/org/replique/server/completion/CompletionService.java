@@ -15,6 +15,7 @@ import org.replique.engine.backend.Cancellation;
 import org.replique.server.client.Requests;
 import org.replique.server.config.ServerSettings;
 import org.replique.server.context.ServerContext;
+import org.replique.server.documents.ContextRing;
 import org.replique.server.documents.ParsedDocument;
 import org.replique.server.model.LoadedModel;
 
@@ -25,10 +26,12 @@ import org.replique.server.model.LoadedModel;
 @Singleton
 public final class CompletionService {
     private final ServerContext context;
+    private final ContextRing ring;
 
     @Inject
-    public CompletionService(ServerContext context) {
+    public CompletionService(ServerContext context, ContextRing ring) {
         this.context = context;
+        this.ring = ring;
     }
 
     public CompletableFuture<CompletionList> complete(String uri, Position position) {
@@ -48,8 +51,10 @@ public final class CompletionService {
         Cancellation cancel = Requests.cancelledWith(answer);
         context.workers().execute(() -> {
             try {
+                // One suggestion, cut at the time budget (a completion list has no later update).
                 DialogueCompleter.Outcome o = DialogueCompleter.complete(model.get(), d, at.getLine(), at.getCharacter(),
-                        s, 1, s.completion().timeBudgetMs(), cancel);
+                        s, ring.sourceFor(uri), new DialogueCompleter.Plan(1, s.completion().timeBudgetMs(), false, true),
+                        null, cancel);
                 String word = CompletionItems.wordBefore(d.text().line(at.getLine()), at.getCharacter());
                 o.suggestions().stream().findFirst()
                         .ifPresent(text -> items.addFirst(CompletionItems.continuation(text, at, word)));

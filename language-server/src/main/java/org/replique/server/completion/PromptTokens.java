@@ -7,7 +7,8 @@ import org.replique.server.model.TokenCounts;
 /**
  * The token counter one request's prompt is built with, and that prompt's ids: the lines come from
  * the model's remembered counts, and the whole prompt, which the builder counts last, is encoded
- * once; {@link #ids} reuses that encoding. One per request: not thread-safe.
+ * once; {@link #ids} reuses that encoding. Without a tokenizer in this process (a remote model),
+ * the counts come from the model's counter and there are no ids. One per request: not thread-safe.
  */
 final class PromptTokens implements ToIntFunction<String> {
     private final TokenCounts counts;
@@ -17,7 +18,7 @@ final class PromptTokens implements ToIntFunction<String> {
 
     PromptTokens(TokenCounts counts) {
         this.counts = counts;
-        this.tokenizer = counts.tokenizer();
+        this.tokenizer = counts.tokenizer().orElse(null);
     }
 
     /** Tokens of {@code text} on its own, without BOS. */
@@ -26,15 +27,25 @@ final class PromptTokens implements ToIntFunction<String> {
         if (text.isEmpty()) return 0;
         int remembered = counts.remembered(text);
         if (remembered >= 0) return remembered;
-        int[] ids = tokenizer.encode(text, false, false);
-        lastText = text;
-        lastIds = ids;
-        counts.remember(text, ids.length);
-        return ids.length;
+        int count;
+        if (tokenizer != null) {
+            int[] ids = tokenizer.encode(text, false, false);
+            lastText = text;
+            lastIds = ids;
+            count = ids.length;
+        } else {
+            count = counts.count(text);
+        }
+        counts.remember(text, count);
+        return count;
     }
 
-    /** The ids the model gets for {@code prompt}: BOS when the vocabulary adds one, then the text's tokens. */
+    /**
+     * The ids the model gets for {@code prompt}: BOS when the vocabulary adds one, then the text's
+     * tokens; null when the tokenizer is not known here.
+     */
     int[] ids(String prompt) {
+        if (tokenizer == null) return null;
         int[] text = prompt.equals(lastText) ? lastIds : tokenizer.encode(prompt, false, false);
         int bos = tokenizer.vocabulary().bos();
         if (!tokenizer.vocabulary().addBos() || bos < 0) return text.clone();

@@ -31,7 +31,7 @@ public final class SettingsParser {
     static final Set<String> WEIGHTS = Set.of("", "q8_0", "q4_0");
 
     static {
-        java.util.Set<String> names = new java.util.TreeSet<>(List.of("cpu", "tornadovm"));
+        java.util.Set<String> names = new java.util.TreeSet<>(List.of("cpu", "tornadovm", ModelSettings.REMOTE));
         org.replique.engine.backend.Backends.providers().forEach(p -> names.add(p.name()));
         BACKENDS = java.util.Set.copyOf(names);
     }
@@ -81,7 +81,7 @@ public final class SettingsParser {
     }
 
     private ModelSettings model(JsonObject o, ModelSettings b) {
-        String path = o.has("path") ? optionalString(o, "model.path") : b.path();
+        String path = o.has("path") ? optionalString(o, "path", "model.path") : b.path();
         if (path != null && path.isBlank()) path = null;
         String backend = string(o, "backend", "model.backend", b.backend(), BACKENDS);
         int threads = integer(o, "threads", "model.threads", b.threads(), 0, 256);
@@ -91,7 +91,59 @@ public final class SettingsParser {
             problems.add("model.weights must be q8_0, q4_0 or empty (as stored), not '" + weights + "'");
             weights = b.weights();
         }
-        return new ModelSettings(path, backend, threads, context, weights);
+        String endpoint = o.has("endpoint") ? endpoint(optionalString(o, "endpoint", "model.endpoint")) : b.endpoint();
+        String name = o.has("name") ? blankToNull(optionalString(o, "name", "model.name")) : b.name();
+        String apiKeyEnv = o.has("apiKeyEnv") ? environmentVariable(optionalString(o, "apiKeyEnv", "model.apiKeyEnv"))
+                : b.apiKeyEnv();
+        if (ModelSettings.REMOTE.equals(backend) && endpoint == null) {
+            problems.add("model.endpoint is required when model.backend is remote (e.g. http://gpu-box:8000/v1)");
+        }
+        return new ModelSettings(path, backend, threads, context, weights, endpoint, name, apiKeyEnv);
+    }
+
+    /**
+     * An OpenAI-compatible server's base URL: http or https, a host, no credentials (the key goes in
+     * the environment variable that {@code model.apiKeyEnv} names), no query; without its trailing slash.
+     */
+    private String endpoint(String value) {
+        String v = blankToNull(value);
+        if (v == null) return null;
+        try {
+            java.net.URI uri = new java.net.URI(v.strip());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                problems.add("model.endpoint must be an http:// or https:// URL such as http://gpu-box:8000/v1, not '" + v + "'");
+                return null;
+            }
+            if (uri.getRawUserInfo() != null) {
+                problems.add("model.endpoint must not hold credentials: put the key in an environment variable and name it in model.apiKeyEnv");
+                return null;
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                problems.add("model.endpoint must be a base URL without query or fragment, not '" + v + "'");
+                return null;
+            }
+            String s = uri.toString();
+            while (s.endsWith("/")) s = s.substring(0, s.length() - 1);
+            return s;
+        } catch (java.net.URISyntaxException e) {
+            problems.add("model.endpoint is not a URL: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private String environmentVariable(String value) {
+        String v = blankToNull(value);
+        if (v != null && !v.strip().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            problems.add("model.apiKeyEnv must name an environment variable (letters, digits, _), not '" + v
+                    + "': the key itself never goes in the settings");
+            return null;
+        }
+        return v == null ? null : v.strip();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 
     private SamplingSettings sampling(JsonObject o, SamplingSettings b) {
@@ -119,10 +171,11 @@ public final class SettingsParser {
                 integer(o, "maxTokens", "completion.maxTokens", b.maxTokens(), 1, 1000),
                 bool(o, "autoTrigger", "completion.autoTrigger", b.autoTrigger()),
                 integer(o, "debounceMs", "completion.debounceMs", b.debounceMs(), 0, 10_000),
-                integer(o, "timeBudgetMs", "completion.timeBudgetMs", b.timeBudgetMs(), 50, 600_000),
+                integer(o, "timeBudgetMs", "completion.timeBudgetMs", b.timeBudgetMs(), 1, 600_000),
                 integer(o, "candidates", "completion.candidates", b.candidates(), 1, 10),
                 integer(o, "automaticCandidates", "completion.automaticCandidates", b.automaticCandidates(), 1, 10),
-                bool(o, "fallbackItem", "completion.fallbackItem", b.fallbackItem()));
+                bool(o, "fallbackItem", "completion.fallbackItem", b.fallbackItem()),
+                bool(o, "speculate", "completion.speculate", b.speculate()));
     }
 
     private PromptSettings prompt(JsonObject o, PromptSettings b) {
@@ -130,7 +183,9 @@ public final class SettingsParser {
                 string(o, "speakerStyle", "prompt.speakerStyle", b.speakerStyle(), Set.of("names", "intervenant", "dash")),
                 bool(o, "characterVoice", "prompt.characterVoice", b.characterVoice()),
                 integer(o, "contextBudget", "prompt.contextBudget", b.contextBudget(), 64, 131072),
-                string(o, "directions", "prompt.directions", b.directions(), Set.of("drop", "keep")));
+                string(o, "directions", "prompt.directions", b.directions(), Set.of("drop", "keep")),
+                integer(o, "ringTokens", "prompt.ringTokens", b.ringTokens(), 0, 131072),
+                integer(o, "ringFiles", "prompt.ringFiles", b.ringFiles(), 0, 64));
     }
 
     private static boolean isNumber(JsonElement e) {
@@ -192,8 +247,8 @@ public final class SettingsParser {
         return v;
     }
 
-    private String optionalString(JsonObject o, String name) {
-        JsonElement e = o.get("path");
+    private String optionalString(JsonObject o, String key, String name) {
+        JsonElement e = o.get(key);
         if (e.isJsonNull()) return null;
         if (!(e.isJsonPrimitive() && ((JsonPrimitive) e).isString())) {
             problems.add(name + " must be a string, not " + e);

@@ -15,6 +15,8 @@ import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 public final class DocumentStore {
     private final Map<String, TextDocument> documents = new ConcurrentHashMap<>();
     private final Map<String, ParsedDocument> parsed = new ConcurrentHashMap<>();
+    /** Documents a command is writing dialogue into, with how many such commands run. */
+    private final Map<String, Integer> generating = new ConcurrentHashMap<>();
 
     public void open(String uri, String languageId, int version, String text) {
         documents.put(uri, new TextDocument(uri, languageId, version, text));
@@ -53,6 +55,19 @@ public final class DocumentStore {
             if (documents.get(uri) == text) parsed.put(uri, p);
         }
         return Optional.of(p);
+    }
+
+    /** A command starts ({@code true}) or stops writing dialogue into the document. */
+    public void generating(String uri, boolean running) {
+        generating.compute(uri, (u, count) -> {
+            int next = (count == null ? 0 : count) + (running ? 1 : -1);
+            return next <= 0 ? null : next;
+        });
+    }
+
+    /** Whether a command is writing dialogue into the document (suggestions then wait their turn). */
+    public boolean isGenerating(String uri) {
+        return generating.containsKey(uri);
     }
 
     /** The open documents' URIs. */

@@ -28,7 +28,7 @@ public record ParsedDocument(TextDocument text, DialogueDocument dialogue) {
         };
     }
 
-    static String fileName(String uri) {
+    public static String fileName(String uri) {
         try {
             String path = URI.create(uri).getPath();
             if (path != null) return path.substring(path.lastIndexOf('/') + 1);

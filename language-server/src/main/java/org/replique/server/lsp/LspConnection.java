@@ -18,6 +18,7 @@ public final class LspConnection {
      * Serves until the client sends {@code exit} or closes its stream; returns how it ended.
      */
     public static CompletableFuture<Void> serve(RepliqueLanguageServer server, InputStream in, OutputStream out) {
+        ProtocolLog.install();
         ExecutorService messages = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "replique-lsp");
             t.setDaemon(true);

@@ -4,6 +4,9 @@ import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +33,7 @@ import org.replique.server.client.RepliqueClient;
 import org.replique.server.commands.CommandService;
 import org.replique.server.completion.InlineCompletionService;
 import org.replique.server.context.ServerContext;
+import org.replique.server.documents.ContextRing;
 import org.replique.server.model.ModelService;
 import org.replique.server.model.ModelStatus;
 
@@ -43,6 +47,7 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
     public static final String VERSION = "0.1.0";
 
     private final ServerContext context;
+    private final ContextRing ring;
     private final Configurator configurator;
     private final TextDocumentService textDocuments;
     private final WorkspaceService workspace;
@@ -51,8 +56,9 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
 
     @Inject
     RepliqueLanguageServer(ServerContext context, Configurator configurator, TextDocumentService textDocuments,
-                           WorkspaceService workspace, InlineCompletionService inline) {
+                           WorkspaceService workspace, InlineCompletionService inline, ContextRing ring) {
         this.context = context;
+        this.ring = ring;
         this.configurator = configurator;
         this.textDocuments = textDocuments;
         this.workspace = workspace;
@@ -70,6 +76,7 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
         context.client().capabilities(params.getCapabilities());
         Object options = params.getInitializationOptions();
         initializationOptions = options instanceof JsonElement json ? json : new Gson().toJsonTree(options);
+        ring.folders(workspaceFolders(params));
 
         ServerCapabilities c = new ServerCapabilities();
         TextDocumentSyncOptions sync = new TextDocumentSyncOptions();
@@ -116,6 +123,25 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
         return workspace;
     }
 
+    /** The workspace folders the client names (or its root), as local paths. */
+    private static List<Path> workspaceFolders(InitializeParams params) {
+        List<String> uris = new ArrayList<>();
+        if (params.getWorkspaceFolders() != null) params.getWorkspaceFolders().forEach(f -> uris.add(f.getUri()));
+        @SuppressWarnings("deprecation")
+        String root = params.getRootUri();
+        if (uris.isEmpty() && root != null) uris.add(root);
+        List<Path> paths = new ArrayList<>();
+        for (String uri : uris) {
+            try {
+                URI u = URI.create(uri);
+                if ("file".equals(u.getScheme())) paths.add(Path.of(u));
+            } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+                // not a local folder: the ring reads none of it
+            }
+        }
+        return paths;
+    }
+
     /** Turns model events into progress, log and status messages for the client. */
     private static final class ModelListener implements ModelService.Listener {
         private final ClientChannel client;
@@ -158,6 +184,9 @@ public final class RepliqueLanguageServer implements LanguageServer, LanguageCli
         }
 
         private static String summary(ModelStatus s) {
+            if (s.sizeBytes() == 0) {
+                return String.format(Locale.ROOT, "Réplique ready: %s at %s (%s)", s.model(), s.path(), s.backend());
+            }
             return String.format(Locale.ROOT, "Réplique ready: %s (%.1f MB) on %s", s.model(),
                     s.sizeBytes() / 1e6, s.backend());
         }

@@ -23,9 +23,11 @@ import org.eclipse.lsp4j.InlineCompletionTriggerKind;
 import org.eclipse.lsp4j.SymbolInformation;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.services.TextDocumentService;
+import org.replique.server.client.Requests;
 import org.replique.server.commands.GenerateDialogueAction;
 import org.replique.server.completion.CompletionService;
 import org.replique.server.completion.InlineCompletionService;
+import org.replique.server.documents.ContextRing;
 import org.replique.server.documents.DocumentStore;
 import org.replique.server.documents.Outline;
 import org.replique.server.model.ModelService;
@@ -37,32 +39,38 @@ public final class RepliqueTextDocumentService implements TextDocumentService {
     private final InlineCompletionService inline;
     private final CompletionService completion;
     private final ModelService models;
+    private final ContextRing ring;
 
     @Inject
     RepliqueTextDocumentService(DocumentStore documents, InlineCompletionService inline, CompletionService completion,
-                                ModelService models) {
+                                ModelService models, ContextRing ring) {
         this.documents = documents;
         this.inline = inline;
         this.completion = completion;
         this.models = models;
+        this.ring = ring;
     }
 
     @Override
     public void didOpen(DidOpenTextDocumentParams params) {
         var d = params.getTextDocument();
         documents.open(d.getUri(), d.getLanguageId(), d.getVersion(), d.getText() == null ? "" : d.getText());
+        ring.edited(d.getUri());
         inline.warm(d.getUri());
     }
 
     @Override
     public void didChange(DidChangeTextDocumentParams params) {
-        documents.change(params.getTextDocument().getUri(), params.getTextDocument().getVersion(),
-                params.getContentChanges());
+        String uri = params.getTextDocument().getUri();
+        documents.change(uri, params.getTextDocument().getVersion(), params.getContentChanges());
+        ring.edited(uri);
+        inline.edited(uri);
     }
 
     @Override
     public void didClose(DidCloseTextDocumentParams params) {
         String uri = params.getTextDocument().getUri();
+        ring.closed(uri, documents.get(uri).isPresent() ? documents.parsed(uri).orElse(null) : null);
         documents.close(uri);
         inline.forget(uri);
         models.closeDocument(uri);
@@ -76,13 +84,14 @@ public final class RepliqueTextDocumentService implements TextDocumentService {
             InlineCompletionParams params) {
         InlineCompletionTriggerKind trigger = params.getContext() == null || params.getContext().getTriggerKind() == null
                 ? InlineCompletionTriggerKind.Automatic : params.getContext().getTriggerKind();
-        return inline.complete(params.getTextDocument().getUri(), params.getPosition(), trigger)
-                .thenApply(items -> Either.forRight(new InlineCompletionList(items)));
+        return Requests.mapped(inline.complete(params.getTextDocument().getUri(), params.getPosition(), trigger),
+                items -> Either.forRight(new InlineCompletionList(items)));
     }
 
     @Override
     public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {
-        return completion.complete(params.getTextDocument().getUri(), params.getPosition()).thenApply(Either::forRight);
+        return Requests.mapped(completion.complete(params.getTextDocument().getUri(), params.getPosition()),
+                Either::forRight);
     }
 
     @Override

@@ -2,13 +2,16 @@ package org.replique.server.model;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToIntFunction;
 import org.replique.engine.tokenizer.Tokenizer;
 
 /**
  * The token counts of the texts prompts are built from, remembered for one model: the lines of a
- * document stay the same from keystroke to keystroke, so each is tokenized once, not once per
- * request. Bounded by the characters it holds; the least recently used counts go first.
- * Thread-safe.
+ * document stay the same from keystroke to keystroke, so each is counted once, not once per
+ * request. Counted by the model's tokenizer when it is known in this process; otherwise by a
+ * function (a remote server's {@code /tokenize}, or a character estimate). Bounded by the
+ * characters it holds; the least recently used counts go first. Thread-safe.
  */
 public final class TokenCounts {
     /** Texts longer than this (whole prompts) are not remembered: they rarely come back. */
@@ -16,15 +19,30 @@ public final class TokenCounts {
     private static final long CHARACTERS_HELD = 4_000_000;
 
     private final Tokenizer tokenizer;
+    private final ToIntFunction<String> counter;
     private final LinkedHashMap<String, Integer> counts = new LinkedHashMap<>(1024, 0.75f, true);
     private long characters;
 
+    /** Exact counts from the model's own tokenizer. */
     public TokenCounts(Tokenizer tokenizer) {
         this.tokenizer = tokenizer;
+        this.counter = text -> tokenizer.encode(text, false, false).length;
     }
 
-    public Tokenizer tokenizer() {
-        return tokenizer;
+    /** Counts from {@code counter} (tokens of a text on its own, without BOS): the tokenizer is elsewhere. */
+    public TokenCounts(ToIntFunction<String> counter) {
+        this.tokenizer = null;
+        this.counter = counter;
+    }
+
+    /** The model's tokenizer, when it is known in this process. */
+    public Optional<Tokenizer> tokenizer() {
+        return Optional.ofNullable(tokenizer);
+    }
+
+    /** Counts {@code text} (without BOS) afresh, without remembering it. */
+    public int count(String text) {
+        return counter.applyAsInt(text);
     }
 
     /** The remembered count of {@code text} (without BOS), or -1. */

@@ -27,7 +27,8 @@ class ServeProcessIT {
     }
 
     private static void session(ScriptedClient client) {
-        client.initialize(new JsonObject());
+        // A fresh process on a busy machine can take longer than the default budget for its first suggestion.
+        client.initialize(com.google.gson.JsonParser.parseString("{\"completion\": {\"timeBudgetMs\": 60000}}"));
         client.awaitStatus("ready");
         client.open(DOC, "fountain", TEXT);
         assertThat(client.inline(DOC, 5, 4, InlineCompletionTriggerKind.Invoked)).isNotEmpty();
@@ -65,5 +66,48 @@ class ServeProcessIT {
         } finally {
             server.destroy();
         }
+    }
+
+    @Test
+    void servesTheOpenAiCompletionsApiOverHttp() throws Exception {
+        int port;
+        try (var probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Path log = Files.createTempFile("serve-http", ".log");
+        Process server = new ProcessBuilder(java("serve", "--http", "--port", String.valueOf(port)))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            var http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI base = java.net.URI.create("http://127.0.0.1:" + port);
+            String health = null;
+            for (int i = 0; i < 300 && health == null; i++) {
+                try {
+                    health = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/health")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                } catch (java.io.IOException e) {
+                    Thread.sleep(50);
+                }
+            }
+            assertThat(health).as("the server answers /health; log: %s", Files.readString(log)).contains("\"ok\"");
+            var answer = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/v1/completions"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"model\": \"replique-mini-fr\", \"prompt\": \"[Alceste:]\", \"max_tokens\": 4}"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).contains("\"text_completion\"");
+            assertThat(Files.readString(log)).contains("serving replique-mini-fr at http://127.0.0.1:" + port + "/v1");
+        } finally {
+            server.destroy();
+        }
+    }
+
+    @Test
+    void refusesToServeBeyondLoopbackWithoutAnApiKey() throws Exception {
+        Process server = new ProcessBuilder(java("serve", "--http", "--host", "0.0.0.0", "--port", "0"))
+                .redirectErrorStream(true).start();
+        String output = new String(server.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(server.waitFor()).isEqualTo(2);
+        assertThat(output).contains("needs an API key").contains("--api-key-env");
     }
 }

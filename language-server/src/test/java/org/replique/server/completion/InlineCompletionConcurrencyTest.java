@@ -23,6 +23,7 @@ import org.replique.server.config.ServerSettings;
 import org.replique.server.config.SettingsHolder;
 import org.replique.server.config.SettingsParser;
 import org.replique.server.context.ServerContext;
+import org.replique.server.documents.ContextRing;
 import org.replique.server.documents.DocumentStore;
 import org.replique.server.model.ModelService;
 import org.replique.server.model.ModelStatus;
@@ -63,13 +64,16 @@ class InlineCompletionConcurrencyTest {
     private final InlineCompletionService service;
 
     InlineCompletionConcurrencyTest() {
-        // A fixed seed, and a time budget a busy test machine cannot run out of.
+        // A fixed seed, a time budget a busy test machine cannot run out of, no writing ahead (the
+        // request threads run only what a test hands over) and one suggestion per request (an
+        // explicit request for alternatives asks the model even where one was written ahead).
         SettingsHolder settings = new SettingsHolder();
         settings.set(SettingsParser.parse(JsonParser.parseString(
-                "{\"sampling\": {\"seed\": 11}, \"completion\": {\"timeBudgetMs\": 600000}}"),
+                "{\"sampling\": {\"seed\": 11}, \"completion\": {\"timeBudgetMs\": 600000, \"speculate\": false,"
+                        + " \"candidates\": 1}}"),
                 ServerSettings.defaults()).settings());
         service = new InlineCompletionService(new ServerContext(documents, models, settings, new ClientChannel(), workers),
-                timer);
+                timer, new ContextRing(documents, settings));
     }
 
     @BeforeAll
@@ -122,7 +126,7 @@ class InlineCompletionConcurrencyTest {
 
         assertThat(answer).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(List.of());
         // Nothing ran for the closed document: it has no session.
-        assertThat(models.current().orElseThrow().sessions().contains(URI)).isFalse();
+        assertThat(models.current().orElseThrow().localSessions().orElseThrow().contains(URI)).isFalse();
     }
 
     @Test

@@ -70,7 +70,7 @@ class SettingsParserTest {
     @Test
     void anUnknownBackendIsRejected() {
         SettingsParser.Result r = parse("{\"model\": {\"backend\": \"abacus\"}}");
-        assertThat(r.problems()).containsExactly("model.backend must be one of cpu, tornadovm, not 'abacus'");
+        assertThat(r.problems()).containsExactly("model.backend must be one of cpu, remote, tornadovm, not 'abacus'");
         assertThat(parse("{\"model\": {\"backend\": \"tornadovm\"}}").valid()).isTrue();
     }
 
@@ -87,5 +87,34 @@ class SettingsParserTest {
         ServerSettings d = ServerSettings.defaults();
         assertThat(d.needsReload(parse("{\"sampling\": {\"topK\": 3}}").settings())).isFalse();
         assertThat(d.needsReload(parse("{\"model\": {\"threads\": 1}}").settings())).isTrue();
+    }
+
+    @Test
+    void aRemoteModelNeedsAnEndpointAndKeepsItsKeyOutOfTheSettings() {
+        SettingsParser.Result r = parse("{\"model\": {\"backend\": \"remote\", \"endpoint\": \"http://gpu-box:8000/v1/\","
+                + " \"name\": \"OpenLLM-France/Claire-Mistral-7B-0.1\", \"apiKeyEnv\": \"REPLIQUE_API_KEY\"}}");
+        assertThat(r.problems()).isEmpty();
+        ServerSettings.ModelSettings m = r.settings().model();
+        assertThat(m.remote()).isTrue();
+        assertThat(m.endpoint()).isEqualTo("http://gpu-box:8000/v1");
+        assertThat(m.name()).isEqualTo("OpenLLM-France/Claire-Mistral-7B-0.1");
+        assertThat(m.apiKeyEnv()).isEqualTo("REPLIQUE_API_KEY");
+        assertThat(ServerSettings.defaults().needsReload(r.settings())).isTrue();
+
+        assertThat(parse("{\"model\": {\"backend\": \"remote\"}}").problems())
+                .containsExactly("model.endpoint is required when model.backend is remote (e.g. http://gpu-box:8000/v1)");
+        assertThat(parse("{\"model\": {\"endpoint\": \"gpu-box:8000\"}}").problems()).singleElement()
+                .asString().startsWith("model.endpoint must be an http:// or https:// URL");
+        assertThat(parse("{\"model\": {\"endpoint\": \"https://user:sk-123@gpu-box/v1\"}}").problems()).singleElement()
+                .asString().contains("must not hold credentials");
+        assertThat(parse("{\"model\": {\"apiKeyEnv\": \"sk-abc123-real-key\"}}").problems()).singleElement()
+                .asString().contains("must name an environment variable");
+        // Empty strings (a cleared setting in an editor) mean "none".
+        SettingsParser.Result cleared = SettingsParser.parse(JsonParser.parseString(
+                "{\"model\": {\"backend\": \"cpu\", \"endpoint\": \"\", \"name\": \"\", \"apiKeyEnv\": \"\"}}"), r.settings());
+        assertThat(cleared.problems()).isEmpty();
+        assertThat(cleared.settings().model().endpoint()).isNull();
+        assertThat(cleared.settings().model().name()).isNull();
+        assertThat(cleared.settings().model().apiKeyEnv()).isNull();
     }
 }

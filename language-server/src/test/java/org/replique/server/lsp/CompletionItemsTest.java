@@ -34,6 +34,8 @@ class CompletionItemsTest {
     void aClientWithoutInlineCompletionGetsTheSuggestionAsACompletionItem() throws Exception {
         try (ServerHarness h = ServerHarness.startedWithout("inlineCompletion")) {
             h.client.awaitStatus("ready");
+            // A cold model on a busy machine can take longer than the default budget for its first suggestion.
+            h.client.configure(ServerHarness.json("{\"replique\": {\"completion\": {\"timeBudgetMs\": 60000}}}"));
             String uri = "file:///scripts/helix.fountain";
             String doc = "INT. BUREAU - JOUR\n\nMARIE\nBonjour.\n\nPAUL\n";
             h.client.open(uri, "fountain", doc);

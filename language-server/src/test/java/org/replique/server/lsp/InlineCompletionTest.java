@@ -80,7 +80,7 @@ class InlineCompletionTest {
         String typed = suggestion.substring(0, 2);
         h.client.type(uri, new Position(5, 4), typed);
         Position after = org.replique.fixtures.lsp.Texts.end(doc.substring(0, doc.length() - 1) + typed);
-        var sessions = h.models.current().orElseThrow().sessions();
+        var sessions = h.models.current().orElseThrow().localSessions().orElseThrow();
         int[] held = sessions.withSession(uri, org.replique.engine.backend.Cancellation.NONE, s -> s.tokens());
         List<InlineCompletionItem> next = h.client.inline(uri, after.getLine(), after.getCharacter(),
                 InlineCompletionTriggerKind.Automatic);
@@ -99,7 +99,7 @@ class InlineCompletionTest {
     void openingADocumentPreparesItsSessionInTheBackground() throws Exception {
         String uri = "file:///scripts/warm.play.txt";
         h.client.open(uri, "replique-play", play);
-        var sessions = h.models.current().orElseThrow().sessions();
+        var sessions = h.models.current().orElseThrow().localSessions().orElseThrow();
         long deadline = System.nanoTime() + 30_000_000_000L;
         int held = 0;
         while (held < 100 && System.nanoTime() < deadline) {

@@ -52,15 +52,37 @@ class LifecycleTest {
         }
     }
 
+    private static final String SCENE = "INT. SALON - NUIT\n\nMARIE\nOù étais-tu ?\n\nPAUL\n";
+
     @Test
-    void whileTheModelLoadsCompletionAnswersAtOnceWithNothing() throws Exception {
-        // A path that takes forever is not available; instead ask before initialized finishes the load.
+    void whileTheModelLoadsAnExplicitSuggestionWaitsForIt() throws Exception {
+        // Asked right after initialize, while the model is being read.
+        try (ServerHarness h = ServerHarness.started(JsonParser.parseString("{\"completion\": {\"debounceMs\": 0}}"))) {
+            String uri = "file:///scripts/a.fountain";
+            h.client.open(uri, "fountain", SCENE);
+            var automatic = h.client.inlineAsync(uri, 5, 4, org.eclipse.lsp4j.InlineCompletionTriggerKind.Automatic);
+            var invoked = h.client.inlineAsync(uri, 5, 4, org.eclipse.lsp4j.InlineCompletionTriggerKind.Invoked);
+            // The explicit one answers with dialogue; an automatic one never fails either (empty while loading).
+            assertThat(org.replique.fixtures.lsp.ScriptedClient.await(invoked)).isNotEmpty();
+            assertThat(org.replique.fixtures.lsp.ScriptedClient.await(automatic)).isNotNull();
+        }
+    }
+
+    @Test
+    void whileTheModelLoadsTheGenerateCommandWaitsForItWithProgress() throws Exception {
         try (ServerHarness h = ServerHarness.started(JsonParser.parseString("{}"))) {
-            h.client.open("file:///scripts/a.fountain", "fountain", "STEEL\n");
-            var items = h.client.inline("file:///scripts/a.fountain", 0, 5,
-                    org.eclipse.lsp4j.InlineCompletionTriggerKind.Invoked);
-            // Either the model was not ready (empty at once) or it was and answered; never an error.
-            assertThat(items).isNotNull();
+            String uri = "file:///scripts/b.fountain";
+            h.client.open(uri, "fountain", SCENE);
+            boolean loading = h.models.current().isEmpty();
+            JsonObject args = ServerHarness.json("{\"uri\": \"" + uri + "\", \"position\": {\"line\": 5, \"character\": 4},"
+                    + " \"turns\": 2}");
+            JsonObject generated = h.client.executeJson("replique.generateDialogue", args);
+            assertThat(generated.get("applied").getAsBoolean()).isTrue();
+            if (loading) {
+                // Its progress said what it was waiting for, rather than failing with "not ready".
+                assertThat(h.client.progress()).anyMatch(p -> p.getValue().getLeft() instanceof WorkDoneProgressReport r
+                        && r.getMessage() != null && r.getMessage().startsWith("waiting for the model"));
+            }
         }
     }
 

@@ -92,12 +92,10 @@ class RobustnessTest {
         String uri = "file:///scripts/big.fountain";
         h.client.open(uri, "fountain", big.toString());
         Position end = org.replique.fixtures.lsp.Texts.end(big.substring(0, big.length() - 1));
-        // A cold 2,000-token prompt may outlast the time budget: the request then answers empty, but
-        // the session keeps the chunks it evaluated, so asking again continues where it stopped.
-        List<InlineCompletionItem> items = List.of();
-        for (int attempt = 0; attempt < 5 && items.isEmpty(); attempt++) {
-            items = h.client.inline(uri, end.getLine(), end.getCharacter(), InlineCompletionTriggerKind.Invoked);
-        }
+        // A cold 2,000-token prompt takes long on a busy machine: the time budget counts the writing,
+        // never the reading, so the first request answers.
+        List<InlineCompletionItem> items = h.client.inline(uri, end.getLine(), end.getCharacter(),
+                InlineCompletionTriggerKind.Invoked);
         assertThat(items).isNotEmpty();
         h.client.close(uri);
         assertAlive();

@@ -54,6 +54,14 @@ public final class ServerHarness implements AutoCloseable {
         return h;
     }
 
+    /** Initialized by a client that opened {@code folder} as its workspace, not waiting for the model. */
+    public static ServerHarness startedIn(java.nio.file.Path folder, String options) throws IOException {
+        ServerHarness h = new ServerHarness();
+        h.initializeResult = h.client.initialize(JsonParser.parseString(options), ScriptedClient.capabilities(),
+                java.util.List.of(folder.toUri().toString()));
+        return h;
+    }
+
     /** Initialized by a client with these capabilities (to behave like a particular editor). */
     public static ServerHarness started(JsonElement options, org.eclipse.lsp4j.ClientCapabilities capabilities)
             throws IOException {

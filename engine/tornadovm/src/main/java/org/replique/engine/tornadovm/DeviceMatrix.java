@@ -2,26 +2,29 @@ package org.replique.engine.tornadovm;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.Blocks;
 import org.replique.engine.tensor.WeightMatrix;
-import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
  * A weight matrix repacked for the device, in one of four formats the kernels read:
  * <ul>
  *   <li>{@link #F32}: the values in {@link #floats};</li>
- *   <li>{@link #Q8_0}: the int8 quants in {@link #bytes}, one F32 scale per block of 32 in
- *       {@link #floats};</li>
- *   <li>{@link #Q4_0}: the 16 bytes of nibbles per block in {@link #bytes}, the scales in
- *       {@link #floats};</li>
+ *   <li>{@link #Q8_0}: the int8 quants in {@link #quants}, packed four to an int in their order in
+ *       the file (8 ints per block of 32), one F32 scale per block in {@link #floats};</li>
+ *   <li>{@link #Q4_0}: the 16 bytes of nibbles per block in {@link #quants} (4 ints per block),
+ *       the scales in {@link #floats};</li>
  *   <li>{@link #F16}: the half-precision bits in {@link #halves}.</li>
  * </ul>
  * The block scales, f16 in the file, become F32 here so that no kernel needs the device's fp16
  * support. BF16 matrices are widened to F32. The arrays a format does not use hold one element, so
- * that every matrix passes the same arguments to a kernel.
+ * that every matrix passes the same arguments to a kernel. Quants are read as ints, four weights
+ * per load; the bytes are copied as they are, which makes byte {@code i} of an int its
+ * {@code i}-th weight on the little-endian hosts and devices this runs on.
  *
  * <p>Several matrices that multiply the same input (Q, K and V; gate and up) are stacked into one,
  * so that one kernel launch computes them all. When their types differ, the stack is F32.
@@ -39,20 +42,23 @@ final class DeviceMatrix {
     final int rows;
     final int cols;
     final FloatArray floats;
-    final ByteArray bytes;
+    final IntArray quants;
     final ShortArray halves;
 
-    private DeviceMatrix(int format, int rows, int cols, FloatArray floats, ByteArray bytes, ShortArray halves) {
+    private DeviceMatrix(int format, int rows, int cols, FloatArray floats, IntArray quants, ShortArray halves) {
         this.format = format;
         this.rows = rows;
         this.cols = cols;
         this.floats = floats;
-        this.bytes = bytes;
+        this.quants = quants;
         this.halves = halves;
     }
 
-    /** The rows of {@code parts}, one after the other, as one device matrix. */
-    static DeviceMatrix stack(WeightMatrix... parts) {
+    /** The rows of {@code parts}, one after the other, as one device matrix in memory from {@code host}. */
+    static DeviceMatrix stack(HostArrays host, WeightMatrix... parts) {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new IllegalStateException("the tornadovm backend packs quants for little-endian hosts");
+        }
         int cols = parts[0].cols();
         int rows = 0;
         GgmlType type = parts[0].type();
@@ -75,15 +81,24 @@ final class DeviceMatrix {
             case F16 -> F16;
         };
         return switch (format) {
-            case Q8_0 -> q8(parts, rows, cols);
-            case Q4_0 -> q4(parts, rows, cols);
-            case F16 -> f16(parts, rows, cols);
-            default -> f32(parts, rows, cols);
+            case Q8_0 -> q8(host, parts, rows, cols);
+            case Q4_0 -> q4(host, parts, rows, cols);
+            case F16 -> f16(host, parts, rows, cols);
+            default -> f32(host, parts, rows, cols);
         };
     }
 
-    private static DeviceMatrix f32(WeightMatrix[] parts, int rows, int cols) {
-        FloatArray values = new FloatArray(rows * cols);
+    /** The form {@link DeviceKernels} gives the input of a product with this matrix. */
+    int inputForm() {
+        return switch (format) {
+            case Q8_0, Q4_0 -> DeviceKernels.AS_Q8;
+            case F16 -> DeviceKernels.AS_F16;
+            default -> DeviceKernels.AS_F32;
+        };
+    }
+
+    private static DeviceMatrix f32(HostArrays host, WeightMatrix[] parts, int rows, int cols) {
+        FloatArray values = host.floats(rows * cols);
         MemorySegment out = values.getSegment();
         long at = 0;
         float[] row = new float[cols];
@@ -99,11 +114,11 @@ final class DeviceMatrix {
                 }
             }
         }
-        return new DeviceMatrix(F32, rows, cols, values, new ByteArray(1), new ShortArray(1));
+        return new DeviceMatrix(F32, rows, cols, values, new IntArray(1), new ShortArray(1));
     }
 
-    private static DeviceMatrix f16(WeightMatrix[] parts, int rows, int cols) {
-        ShortArray bits = new ShortArray(rows * cols);
+    private static DeviceMatrix f16(HostArrays host, WeightMatrix[] parts, int rows, int cols) {
+        ShortArray bits = host.shorts(rows * cols);
         MemorySegment out = bits.getSegment();
         long at = 0;
         for (WeightMatrix p : parts) {
@@ -111,14 +126,14 @@ final class DeviceMatrix {
             MemorySegment.copy(p.data(), Blocks.F16_LAYOUT, 0, out, NATIVE_SHORT, at * 2, n);
             at += n;
         }
-        return new DeviceMatrix(F16, rows, cols, new FloatArray(1), new ByteArray(1), bits);
+        return new DeviceMatrix(F16, rows, cols, new FloatArray(1), new IntArray(1), bits);
     }
 
     /** Q8_0 blocks are {@code f16 d | int8 q[32]}: the quants are copied, the scales widened. */
-    private static DeviceMatrix q8(WeightMatrix[] parts, int rows, int cols) {
+    private static DeviceMatrix q8(HostArrays host, WeightMatrix[] parts, int rows, int cols) {
         int blocks = rows * cols / 32;
-        FloatArray scales = new FloatArray(blocks);
-        ByteArray quants = new ByteArray(rows * cols);
+        FloatArray scales = host.floats(blocks);
+        IntArray quants = host.ints(blocks * 8);
         MemorySegment q = quants.getSegment();
         int block = 0;
         for (WeightMatrix p : parts) {
@@ -134,10 +149,10 @@ final class DeviceMatrix {
     }
 
     /** Q4_0 blocks are {@code f16 d | u8 qs[16]}: the nibbles are copied as they are, the scales widened. */
-    private static DeviceMatrix q4(WeightMatrix[] parts, int rows, int cols) {
+    private static DeviceMatrix q4(HostArrays host, WeightMatrix[] parts, int rows, int cols) {
         int blocks = rows * cols / 32;
-        FloatArray scales = new FloatArray(blocks);
-        ByteArray nibbles = new ByteArray(blocks * 16);
+        FloatArray scales = host.floats(blocks);
+        IntArray nibbles = host.ints(blocks * 4);
         MemorySegment q = nibbles.getSegment();
         int block = 0;
         for (WeightMatrix p : parts) {
@@ -154,7 +169,7 @@ final class DeviceMatrix {
 
     /** Bytes this matrix takes on the device. */
     long deviceBytes() {
-        return floats.getNumBytesOfSegment() + bytes.getNumBytesOfSegment() + halves.getNumBytesOfSegment();
+        return floats.getNumBytesOfSegment() + quants.getNumBytesOfSegment() + halves.getNumBytesOfSegment();
     }
 
     static String formatName(int format) {

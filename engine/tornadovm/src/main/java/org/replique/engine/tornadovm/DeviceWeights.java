@@ -1,8 +1,8 @@
 package org.replique.engine.tornadovm;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.replique.engine.model.LayerWeights;
 import org.replique.engine.model.ModelWeights;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
@@ -23,20 +23,24 @@ record DeviceWeights(List<Layer> layers, FloatArray outputNorm, DeviceMatrix out
         }
     }
 
-    static DeviceWeights repack(ModelWeights w) {
-        List<Layer> layers = new ArrayList<>(w.layers().size());
-        for (LayerWeights l : w.layers()) {
-            layers.add(new Layer(FloatArray.fromArray(l.attentionNorm()),
-                    // A Hugging Face checkpoint stores Q and K rows in rotate-half order: the device
-                    // kernels read rows in the order the forward pass uses.
-                    DeviceMatrix.stack(l.wq().inLogicalOrder(), l.wk().inLogicalOrder(), l.wv()),
-                    DeviceMatrix.stack(l.wo()),
-                    FloatArray.fromArray(l.ffnNorm()),
-                    DeviceMatrix.stack(l.wGate(), l.wUp()),
-                    DeviceMatrix.stack(l.wDown())));
-        }
-        return new DeviceWeights(List.copyOf(layers), FloatArray.fromArray(w.outputNorm()),
-                DeviceMatrix.stack(w.output()));
+    /** Repacks the layers in parallel (a 7B model is gigabytes to copy) into memory from {@code host}. */
+    static DeviceWeights repack(ModelWeights w, HostArrays host) {
+        List<Layer> layers = IntStream.range(0, w.layers().size()).parallel().mapToObj(i -> {
+            LayerWeights l = w.layers().get(i);
+            return new Layer(floats(host, l.attentionNorm()),
+                    DeviceMatrix.stack(host, l.wq().inLogicalOrder(), l.wk().inLogicalOrder(), l.wv()),
+                    DeviceMatrix.stack(host, l.wo()),
+                    floats(host, l.ffnNorm()),
+                    DeviceMatrix.stack(host, l.wGate(), l.wUp()),
+                    DeviceMatrix.stack(host, l.wDown()));
+        }).toList();
+        return new DeviceWeights(layers, floats(host, w.outputNorm()), DeviceMatrix.stack(host, w.output()));
+    }
+
+    private static FloatArray floats(HostArrays host, float[] values) {
+        FloatArray a = host.floats(values.length);
+        for (int i = 0; i < values.length; i++) a.set(i, values[i]);
+        return a;
     }
 
     long deviceBytes() {

@@ -1,5 +1,7 @@
 package org.replique.engine.tornadovm;
 
+import static org.replique.engine.tornadovm.DeviceKernels.AS_F32;
+import static org.replique.engine.tornadovm.DeviceKernels.AS_Q8;
 import static org.replique.engine.tornadovm.DeviceKernels.CHUNK;
 import static org.replique.engine.tornadovm.DeviceKernels.COUNT;
 import static org.replique.engine.tornadovm.DeviceKernels.LANES;
@@ -15,39 +17,59 @@ import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.WorkerGrid;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
-import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
- * The forward pass as one TornadoVM execution plan, built once per backend: a task graph per layer,
- * then one for the logits. Weights and each layer's share of the KV cache pool are uploaded on the
- * first execution and stay on the device; the activations are allocated there once and handed from
- * graph to graph ({@code persistOnDevice} / {@code consumeFromDevice}). Each pass uploads only its
- * input (the chunk's embeddings, its positions' rotation angles, the sequence's page table and two
- * integers) and brings back only the logits, when asked.
+ * The forward pass as one TornadoVM execution plan, built once per backend: task graphs of up to
+ * {@link #MAX_LAYERS_PER_GRAPH} consecutive layers each, then one for the logits. Weights and each
+ * layer's share of the KV cache pool are uploaded on the first execution and stay on the device;
+ * the activations are allocated there once and handed from graph to graph
+ * ({@code persistOnDevice} / {@code consumeFromDevice}). Each pass uploads only its input (the
+ * chunk's embeddings, its positions' rotation angles, the sequence's page table and two integers)
+ * and brings back only the logits, when asked. Grouping layers means few TornadoVM executions per
+ * pass (five for a 32-layer model: four layer graphs and the logits), not one per layer: the
+ * host's cost of starting a graph is paid a few times per token, and the device runs the kernels
+ * of a graph back to back. TornadoVM bounds a graph (256 tasks, an 8 KB buffer for its tasks, and
+ * its bytecode buffer, {@code -Dtornado.tvm.maxbytecodesize}, which the backend raises to
+ * {@value #BYTECODE_BYTES} bytes when it is not set), so the groups are sized from those bounds.
  *
- * <p>A layer graph runs RMSNorm, the stacked Q/K/V product, RoPE with the KV-cache write,
- * attention, the output projection added to the residual, RMSNorm, gate/up with SiLU, and the down
- * projection added to the residual; before each product whose weights are F16 or quantized, a
- * kernel converts its input (F16 rounding, Q8_0 quantization). The logits graph normalises the
- * chunk's last token and multiplies it by the output matrix.
+ * <p>A layer runs RMSNorm (writing its output straight in the form the Q/K/V weights multiply:
+ * F32, F16-rounded or Q8_0 blocks), the stacked Q/K/V product, RoPE with the KV-cache write,
+ * attention (writing its output in the form of the output projection's input), the output
+ * projection added to the residual, RMSNorm, gate/up with SiLU, the conversion of that for the
+ * down projection, and the down projection added to the residual: 9 kernels per layer with
+ * quantized weights, 8 with F32 weights. The logits graph normalises the chunk's last token and
+ * multiplies it by the output matrix.
  *
  * <p>Work-groups are {@link DeviceKernels#LANES} wide: one per output row for the products, one per
  * token (or per token and head for attention) for the rest; those per token are resized to each
  * pass's token count.
  */
 final class ForwardPlan implements AutoCloseable {
+    /**
+     * Most layers in one task graph. TornadoVM writes a graph's tasks into a fixed 8 KB buffer,
+     * 15 bytes per task and 5 per argument: about 750 bytes for a layer's 10 tasks at most, so 8
+     * layers leave a margin (and 80 tasks stay far inside its 256).
+     */
+    static final int MAX_LAYERS_PER_GRAPH = 8;
+    /** TornadoVM's property bounding a graph's bytecode, and the size the backend asks for. */
+    static final String BYTECODE_PROPERTY = "tornado.tvm.maxbytecodesize";
+    static final int BYTECODE_BYTES = 65536;
+    /** Bytecode a layer's tasks and transfers take, with a margin (about 1.4 KB measured from the encoding). */
+    private static final int BYTECODE_PER_LAYER = 2048;
+
     private final ModelConfig c;
     private final int layers;
-    private final int qkvDim;
     private final int poolPages;
 
-    // Inputs of a pass, uploaded by the first layer graph at every execution.
+    // Inputs of a pass, uploaded by the layers graph at every execution.
     private final FloatArray x;
     private final IntArray meta;
     private final FloatArray rope;
@@ -57,29 +79,34 @@ final class ForwardPlan implements AutoCloseable {
     private final FloatArray qkv;
     private final FloatArray attention;
     private final FloatArray hidden;
-    // A matrix product's input in the form its weights take (F16-rounded, or Q8_0 quants and scales).
+    // A product's input in the form its weights take: F16-rounded values, or Q8_0 quants and scales.
     private final FloatArray rounded;
-    private final ByteArray quants;
+    private final IntArray quants;
     private final FloatArray scales;
     // The logits graph's own buffers.
     private final IntArray oneToken;
     private final FloatArray last;
     private final FloatArray logits;
 
-    private final List<FloatArray> keys = new ArrayList<>();
-    private final List<FloatArray> values = new ArrayList<>();
     private final GridScheduler grids = new GridScheduler();
     private final List<ChunkGrid> chunkGrids = new ArrayList<>();
+    /** Layer graphs: graph {@code g} holds layers {@code [g·perGraph, (g+1)·perGraph)}; the logits graph follows. */
+    private final int layerGraphs;
     private final TornadoExecutionPlan plan;
+    private final KernelProfile profile = new KernelProfile();
+    private boolean profiling;
 
-    ForwardPlan(ModelConfig config, DeviceWeights weights, int poolPages, boolean openCl) {
+    /**
+     * @param host where the KV cache pool's host copy is allocated (the weights' already are)
+     */
+    ForwardPlan(ModelConfig config, DeviceWeights weights, int poolPages, HostArrays host, boolean openCl) {
         this.c = config;
         this.layers = config.layers();
         this.poolPages = poolPages;
         int dim = c.dim();
         int qDim = c.heads() * c.headDim();
         int kvDim = c.kvDim();
-        this.qkvDim = qDim + 2 * kvDim;
+        int qkvDim = qDim + 2 * kvDim;
 
         x = new FloatArray(CHUNK * dim);
         meta = new IntArray(2);
@@ -89,24 +116,41 @@ final class ForwardPlan implements AutoCloseable {
         qkv = new FloatArray(CHUNK * qkvDim);
         attention = new FloatArray(CHUNK * qDim);
         hidden = new FloatArray(CHUNK * c.ffnDim());
-        int widest = Math.max(Math.max(dim, qDim), c.ffnDim());
+        int widest = widest(c);
         rounded = new FloatArray(CHUNK * widest);
-        quants = new ByteArray(CHUNK * widest);
-        scales = new FloatArray(CHUNK * ((widest + 31) / 32));
+        quants = new IntArray(CHUNK * widest / 4);
+        scales = new FloatArray(CHUNK * widest / 32);
         oneToken = IntArray.fromElements(1);
         last = new FloatArray(dim);
         logits = new FloatArray(c.vocabSize());
 
         int slots = poolPages * DeviceKernels.PAGE;
+        List<FloatArray> keys = new ArrayList<>(layers);
+        List<FloatArray> values = new ArrayList<>(layers);
         for (int l = 0; l < layers; l++) {
-            keys.add(new FloatArray(slots * kvDim));
-            values.add(new FloatArray(slots * kvDim));
+            keys.add(host.floats(slots * kvDim));
+            values.add(host.floats(slots * kvDim));
         }
 
         KernelContext context = new KernelContext();
-        List<ImmutableTaskGraph> graphs = new ArrayList<>(layers + 1);
-        for (int l = 0; l < layers; l++) {
-            graphs.add(layerGraph(l, weights.layers().get(l), context).snapshot());
+        int perGraph = layersPerGraph(layers);
+        this.layerGraphs = (layers + perGraph - 1) / perGraph;
+        List<ImmutableTaskGraph> graphs = new ArrayList<>(layerGraphs + 1);
+        for (int g = 0; g < layerGraphs; g++) {
+            TaskGraph graph = new TaskGraph(graphName(g));
+            if (g == 0) {
+                graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, x, meta, rope, pages);
+                graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, xb, qkv, attention, hidden, rounded, quants,
+                        scales);
+            } else {
+                graph.consumeFromDevice(graphName(g - 1), x, meta, rope, pages, xb, qkv, attention, hidden, rounded,
+                        quants, scales);
+            }
+            for (int l = g * perGraph; l < Math.min(layers, (g + 1) * perGraph); l++) {
+                addLayer(graph, l, weights.layers().get(l), keys.get(l), values.get(l), context);
+            }
+            graph.persistOnDevice(x, meta, rope, pages, xb, qkv, attention, hidden, rounded, quants, scales);
+            graphs.add(graph.snapshot());
         }
         graphs.add(logitsGraph(weights, context).snapshot());
 
@@ -121,57 +165,86 @@ final class ForwardPlan implements AutoCloseable {
         this.plan = p;
     }
 
-    private static String layerName(int l) {
-        return "layer" + l;
+    private static String graphName(int g) {
+        return "layers" + g;
     }
 
-    private TaskGraph layerGraph(int l, DeviceWeights.Layer w, KernelContext context) {
+    /** System property: fewer layers per task graph than the backend would put (1 gives a graph per layer). */
+    static final String LAYERS_PER_GRAPH_PROPERTY = "replique.tornadovm.layers-per-graph";
+
+    /**
+     * Layers per graph: as many as TornadoVM's bytecode buffer holds (its size as TornadoVM read it
+     * when it started, which may predate the backend's request), at most
+     * {@link #MAX_LAYERS_PER_GRAPH} or {@code -Dreplique.tornadovm.layers-per-graph}, balanced so
+     * that the graphs have about as many layers each.
+     */
+    static int layersPerGraph(int layers) {
+        int bytecode = Integer.getInteger(BYTECODE_PROPERTY, 4096);
+        try {
+            bytecode = Class.forName("uk.ac.manchester.tornado.runtime.graph.TornadoVMBytecodeBuilder")
+                    .getField("MAX_TORNADO_VM_BYTECODE_SIZE").getInt(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // TornadoVM's internals moved: trust the property.
+        }
+        int most = Math.max(1, Integer.getInteger(LAYERS_PER_GRAPH_PROPERTY, MAX_LAYERS_PER_GRAPH));
+        int fit = Math.max(1, Math.min(Math.min(most, MAX_LAYERS_PER_GRAPH), (bytecode - 1024) / BYTECODE_PER_LAYER));
+        int graphs = (layers + fit - 1) / fit;
+        return (layers + graphs - 1) / graphs;
+    }
+
+    private static int widest(ModelConfig c) {
+        return Math.max(Math.max(c.dim(), c.heads() * c.headDim()), c.ffnDim());
+    }
+
+    /** The tasks of layer {@code l}, named after their step with the layer's index ({@code qkv7}). */
+    private void addLayer(TaskGraph g, int l, DeviceWeights.Layer w, FloatArray k, FloatArray v, KernelContext context) {
         int dim = c.dim();
         int heads = c.heads();
-        int kvHeads = c.kvHeads();
         int headDim = c.headDim();
         float scale = 1.0f / (float) Math.sqrt(headDim);
-        FloatArray k = keys.get(l);
-        FloatArray v = values.get(l);
-        TaskGraph g = new TaskGraph(layerName(l));
-        if (l == 0) {
-            g.transferToDevice(DataTransferMode.EVERY_EXECUTION, x, meta, rope, pages);
-            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, xb, qkv, attention, hidden, rounded, quants, scales);
-        } else {
-            g.consumeFromDevice(layerName(l - 1), x, meta, rope, pages, xb, qkv, attention, hidden, rounded, quants,
-                    scales);
-        }
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.attentionNorm(), w.ffnNorm(), k, v);
         upload(g, w.qkv());
         upload(g, w.wo());
         upload(g, w.gateUp());
         upload(g, w.down());
 
-        g.task("attnNorm", DeviceKernels::rmsNorm, context, meta, x, xb, w.attentionNorm(), dim, c.normEps(), 0);
-        perToken(g, "attnNorm", 1);
-        product(g, "qkv", DeviceKernels.STORE, context, meta, xb, qkv, w.qkv(), w.qkv().rows);
-        g.task("rope", DeviceKernels::ropeAndStore, context, meta, pages, qkv, rope, k, v, heads, kvHeads, headDim,
-                c.ropeDims(), poolPages);
-        perToken(g, "rope", 1);
-        g.task("attention", DeviceKernels::attention, context, meta, pages, qkv, k, v, attention, heads, kvHeads,
-                headDim, c.slidingWindow(), scale, poolPages);
-        perToken(g, "attention", heads);
-        product(g, "wo", DeviceKernels.ADD, context, meta, attention, x, w.wo(), w.wo().rows);
-        g.task("ffnNorm", DeviceKernels::rmsNorm, context, meta, x, xb, w.ffnNorm(), dim, c.normEps(), 0);
-        perToken(g, "ffnNorm", 1);
-        product(g, "gateUp", DeviceKernels.SWIGLU, context, meta, xb, hidden, w.gateUp(), c.ffnDim());
-        product(g, "down", DeviceKernels.ADD, context, meta, hidden, x, w.down(), w.down().rows);
-
-        g.persistOnDevice(x, meta, rope, pages, xb, qkv, attention, hidden, rounded, quants, scales);
-        return g;
+        g.task("attnNorm" + l, DeviceKernels::rmsNorm, context, meta, x, w.attentionNorm(), xb, quants, scales, dim,
+                c.normEps(), 0, w.qkv().inputForm());
+        perToken(g, "attnNorm" + l, 1);
+        product(g, "qkv" + l, DeviceKernels.STORE, context, meta, xb, qkv, w.qkv(), w.qkv().rows);
+        g.task("rope" + l, DeviceKernels::ropeAndStore, context, meta, pages, qkv, rope, k, v, heads, c.kvHeads(),
+                headDim, c.ropeDims(), poolPages);
+        perToken(g, "rope" + l, 1);
+        // Attention quantizes its own head's output when a head is whole Q8_0 blocks; otherwise a
+        // conversion follows it.
+        int woForm = w.wo().inputForm();
+        int attentionForm = woForm == AS_Q8 && headDim % 32 != 0 ? AS_F32 : woForm;
+        g.task("attention" + l, DeviceKernels::attention, context, meta, pages, qkv, k, v, attention, quants, scales,
+                heads, c.kvHeads(), headDim, c.slidingWindow(), scale, poolPages, attentionForm);
+        perToken(g, "attention" + l, heads);
+        if (attentionForm != woForm) {
+            convert(g, "woInput" + l, context, attention, c.heads() * headDim, woForm);
+        }
+        product(g, "wo" + l, DeviceKernels.ADD, context, meta, attention, x, w.wo(), w.wo().rows);
+        g.task("ffnNorm" + l, DeviceKernels::rmsNorm, context, meta, x, w.ffnNorm(), xb, quants, scales, dim,
+                c.normEps(), 0, w.gateUp().inputForm());
+        perToken(g, "ffnNorm" + l, 1);
+        product(g, "gateUp" + l, DeviceKernels.SWIGLU, context, meta, xb, hidden, w.gateUp(), c.ffnDim());
+        FloatArray downInput = hidden;
+        if (w.down().inputForm() != AS_F32) {
+            convert(g, "downInput" + l, context, hidden, c.ffnDim(), w.down().inputForm());
+            downInput = rounded;
+        }
+        product(g, "down" + l, DeviceKernels.ADD, context, meta, downInput, x, w.down(), w.down().rows);
     }
 
     private TaskGraph logitsGraph(DeviceWeights w, KernelContext context) {
         TaskGraph g = new TaskGraph("logits");
-        g.consumeFromDevice(layerName(layers - 1), x, meta, rounded, quants, scales);
+        g.consumeFromDevice(graphName(layerGraphs - 1), x, meta, quants, scales);
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNorm(), oneToken, last);
         upload(g, w.output());
-        g.task("norm", DeviceKernels::rmsNorm, context, meta, x, last, w.outputNorm(), c.dim(), c.normEps(), 1);
+        g.task("norm", DeviceKernels::rmsNorm, context, meta, x, w.outputNorm(), last, quants, scales, c.dim(),
+                c.normEps(), 1, w.output().inputForm());
         schedule(g, "norm", 1);
         product(g, "output", DeviceKernels.STORE, context, oneToken, last, logits, w.output(), w.output().rows);
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, logits);
@@ -179,27 +252,23 @@ final class ForwardPlan implements AutoCloseable {
     }
 
     private static void upload(TaskGraph g, DeviceMatrix m) {
-        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, m.floats, m.bytes, m.halves);
+        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, m.floats, m.quants, m.halves);
+    }
+
+    /** Adds {@code name}: {@code in} ({@code cols} per token) converted to {@code form}, into {@link #rounded} or the quants. */
+    private void convert(TaskGraph g, String name, KernelContext context, FloatArray in, int cols, int form) {
+        g.task(name, DeviceKernels::convert, context, meta, in, rounded, quants, scales, cols, form);
+        perToken(g, name, 1);
     }
 
     /**
-     * Adds the task that converts {@code in} to the form {@code m}'s weights multiply with (none for
-     * F32), then the product itself ({@link DeviceKernels#product} with {@code epilogue}), named
-     * {@code name} (the conversion is {@code name + "Input"}).
+     * Adds the product {@code name} of {@code m} with the input {@code in} (or, for quantized
+     * weights, the Q8_0 blocks the previous task wrote), with {@code epilogue}.
      */
     private void product(TaskGraph g, String name, int epilogue, KernelContext context, IntArray count,
                          FloatArray in, FloatArray out, DeviceMatrix m, int rows) {
-        FloatArray x = in;
-        if (m.format == DeviceMatrix.F16) {
-            g.task(name + "Input", DeviceKernels::roundActivations, context, count, in, rounded, m.cols);
-            inputGrid(g, name + "Input", count);
-            x = rounded;
-        } else if (m.format == DeviceMatrix.Q8_0 || m.format == DeviceMatrix.Q4_0) {
-            g.task(name + "Input", DeviceKernels::quantizeActivations, context, count, in, quants, scales, m.cols);
-            inputGrid(g, name + "Input", count);
-        }
         schedule(g, name, rows);
-        g.task(name, DeviceKernels::product, context, count, x, quants, scales, out, m.floats, m.bytes, m.halves,
+        g.task(name, DeviceKernels::product, context, count, in, quants, scales, out, m.floats, m.quants, m.halves,
                 m.format, rows, m.cols, epilogue);
     }
 
@@ -223,30 +292,22 @@ final class ForwardPlan implements AutoCloseable {
         chunkGrids.add(new ChunkGrid(schedule(g, name, CHUNK * groupsPerToken), groupsPerToken));
     }
 
-    /** A conversion of a product's input: per token of the pass, or a single group for the logits. */
-    private void inputGrid(TaskGraph g, String name, IntArray count) {
-        if (count == meta) {
-            perToken(g, name, 1);
-        } else {
-            schedule(g, name, 1);
-        }
-    }
-
     private record ChunkGrid(WorkerGrid grid, int groupsPerToken) {}
 
     /** Bytes of the activation buffers a plan for {@code c} allocates on the device, the KV pool aside. */
     static long activationBytes(ModelConfig c) {
         long qDim = (long) c.heads() * c.headDim();
-        long widest = Math.max(Math.max(c.dim(), qDim), c.ffnDim());
-        long perToken = 2L * c.dim() + c.ropeDims() + qDim + 2L * c.kvDim() + qDim + c.ffnDim() + widest + widest / 32;
-        return 4L * (CHUNK * perToken + c.dim() + c.vocabSize()) + CHUNK * widest;
+        long widest = widest(c);
+        long perToken = 2L * c.dim() + c.ropeDims() + qDim + 2L * c.kvDim() + qDim + c.ffnDim() + widest + widest / 4
+                + widest / 32;
+        return 4L * (CHUNK * perToken + c.dim() + c.vocabSize());
     }
 
     /**
      * Runs the layers over {@code count} tokens at positions {@code start…}, whose embeddings are in
      * {@code embeddings} (row-major) and whose cache pages are {@code table}.
      */
-    void layers(float[] embeddings, int count, int start, float[] angles, int[] table, Runnable betweenLayers) {
+    void layers(float[] embeddings, int count, int start, float[] angles, int[] table, Runnable betweenGraphs) {
         MemorySegment.copy(embeddings, 0, x.getSegment(), ValueLayout.JAVA_FLOAT, 0, count * c.dim());
         MemorySegment.copy(angles, 0, rope.getSegment(), ValueLayout.JAVA_FLOAT, 0, count * c.ropeDims());
         MemorySegment.copy(table, 0, pages.getSegment(), ValueLayout.JAVA_INT, 0, table.length);
@@ -255,25 +316,51 @@ final class ForwardPlan implements AutoCloseable {
         for (ChunkGrid g : chunkGrids) {
             g.grid().setGlobalWork((long) count * g.groupsPerToken() * LANES, 1, 1);
         }
-        for (int l = 0; l < layers; l++) {
-            betweenLayers.run();
-            plan.withGraph(l).execute();
+        for (int g = 0; g < layerGraphs; g++) {
+            if (g > 0) betweenGraphs.run();
+            run(g);
         }
     }
 
     /** The logits after the last token of the pass that just ran. */
     float[] logits() {
-        plan.withGraph(layers).execute();
+        run(layerGraphs);
         return logits.toHeapArray();
+    }
+
+    private void run(int graph) {
+        TornadoExecutionResult result = plan.withGraph(graph).execute();
+        if (profiling) {
+            profile.add(graph, result.getProfilerResult().getProfileLog());
+        }
     }
 
     /** Compiles every kernel and uploads the weights, with an empty pass. */
     void warmUp() {
         meta.set(COUNT, 0);
         meta.set(START, 0);
-        for (int l = 0; l <= layers; l++) {
-            plan.withGraph(l).execute();
+        for (int g = 0; g <= layerGraphs; g++) {
+            run(g);
         }
+    }
+
+    /** Task graphs a pass executes: the layer graphs, then the logits. */
+    int graphs() {
+        return layerGraphs + 1;
+    }
+
+    /** Starts recording TornadoVM's per-task times (its profiler), forgetting earlier ones. */
+    void startProfiling() {
+        profile.reset();
+        plan.withProfiler(ProfilerMode.SILENT);
+        profiling = true;
+    }
+
+    /** Stops recording and returns what the passes since {@link #startProfiling} spent. */
+    KernelProfile stopProfiling() {
+        plan.withoutProfiler();
+        profiling = false;
+        return profile;
     }
 
     @Override

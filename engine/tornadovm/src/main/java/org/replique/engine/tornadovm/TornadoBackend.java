@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.replique.engine.backend.Backend;
 import org.replique.engine.backend.Cancellation;
 import org.replique.engine.backend.InferenceState;
+import org.replique.engine.backend.Profiling;
 import org.replique.engine.model.Model;
 import org.replique.engine.model.ModelConfig;
 
@@ -14,14 +15,21 @@ import org.replique.engine.model.ModelConfig;
  * The forward pass on a TornadoVM device. Creating the backend repacks the weights, builds the
  * {@link ForwardPlan}, compiles its kernels and uploads the weights; each sequence then holds pages
  * of one KV cache pool on the device ({@link TornadoState}). Prompts are evaluated in chunks of
- * {@link DeviceKernels#CHUNK} tokens, each chunk one pass through every layer graph; a cancelled
+ * {@link DeviceKernels#CHUNK} tokens, each chunk one pass through the layer graphs; a cancelled
  * call keeps the chunks that completed.
+ *
+ * <p>Once the weights and the KV pool are on the device, their host copies are released where the
+ * driver holds its own copy (OpenCL), so that the process does not keep the model twice; with
+ * {@code -Dreplique.tornadovm.keep-host-copies=true}, or on other backends (PTX pins the host
+ * copies for its transfers), they stay.
  *
  * <p>The device runs one pass at a time: sequences on several threads take turns.
  */
-public final class TornadoBackend implements Backend {
+public final class TornadoBackend implements Backend, Profiling {
     /** Headroom left on the device beside weights, activations and KV pool (TornadoVM's own buffers). */
     private static final long RESERVE_BYTES = 64L << 20;
+    /** System property: keep the host copies of the weights and KV pool after the upload. */
+    static final String KEEP_HOST_COPIES_PROPERTY = "replique.tornadovm.keep-host-copies";
 
     private final Model model;
     private final ModelConfig c;
@@ -30,6 +38,7 @@ public final class TornadoBackend implements Backend {
     private final long bytesPerPage;
     private final RopeAngles angles;
     private final ForwardPlan plan;
+    private final HostArrays host;
     private final String description;
     private final Object deviceLock = new Object();
     private final float[] embeddings;
@@ -48,7 +57,10 @@ public final class TornadoBackend implements Backend {
             throw new IllegalArgumentException("head size " + c.headDim() + " exceeds the attention kernel's "
                     + DeviceKernels.MAX_HEAD_DIM);
         }
-        DeviceWeights weights = DeviceWeights.repack(model.weights());
+        long t0 = System.nanoTime();
+        this.host = new HostArrays();
+        DeviceWeights weights = DeviceWeights.repack(model.weights(), host);
+        long t1 = System.nanoTime();
         long bytesPerPosition = 2L * c.layers() * c.kvDim() * Float.BYTES;
         this.bytesPerPage = bytesPerPosition * PAGE;
         int pages = poolPages(kvPositions, weights.deviceBytes(), bytesPerPosition);
@@ -56,11 +68,23 @@ public final class TornadoBackend implements Backend {
         this.angles = new RopeAngles(c.ropeDims(), c.ropeTheta());
         this.embeddings = new float[CHUNK * c.dim()];
         this.rotations = new float[CHUNK * c.ropeDims()];
-        this.plan = new ForwardPlan(c, weights, pages, device.openCl());
+        this.plan = new ForwardPlan(c, weights, pages, host, device.openCl());
+        // The first execution compiles every task and uploads the weights: timed by TornadoVM's profiler.
+        plan.startProfiling();
         plan.warmUp();
+        KernelProfile startup = plan.stopProfiling();
+        long t2 = System.nanoTime();
+        if (device.openCl() && !Boolean.getBoolean(KEEP_HOST_COPIES_PROPERTY)) {
+            host.release();
+        }
         this.description = String.format(Locale.ROOT,
-                "tornadovm on %s, %s weights on the device, KV cache pool of %d positions (%.0f MiB)",
-                device.describe(), weights.formats(), pages * PAGE, pages * (double) bytesPerPage / (1 << 20));
+                "tornadovm on %s, %s weights on the device, KV cache pool of %d positions (%.0f MiB), %d task graphs"
+                        + " per pass%s; started in %.1f s (repacking %.1f s; compiling and uploading %.1f s: Graal %.1f s,"
+                        + " driver %.1f s, upload %.1f s)",
+                device.describe(), weights.formats(), pages * PAGE, pages * (double) bytesPerPage / (1 << 20),
+                plan.graphs(), host.released() ? ", host copies released" : "", (t2 - t0) / 1e9, (t1 - t0) / 1e9,
+                (t2 - t1) / 1e9, startup.total("TOTAL_GRAAL_COMPILE_TIME") / 1e9,
+                startup.total("TOTAL_DRIVER_COMPILE_TIME") / 1e9, startup.total("COPY_IN_TIME") / 1e9);
     }
 
     /** Pages for the requested positions, or by default what fits beside the weights (two full contexts at most). */
@@ -161,11 +185,32 @@ public final class TornadoBackend implements Backend {
     }
 
     @Override
+    public void startProfiling() {
+        synchronized (deviceLock) {
+            plan.startProfiling();
+        }
+    }
+
+    /**
+     * Per kernel (summed over layers), its device time from TornadoVM's profiler; the totals are
+     * TornadoVM's per-execution timers, e.g. {@code TOTAL_TASK_GRAPH_TIME} (the host's time for
+     * the whole execution), {@code TOTAL_KERNEL_TIME}, {@code COPY_IN_TIME}, {@code COPY_OUT_TIME},
+     * {@code TOTAL_DISPATCH_KERNEL_TIME}.
+     */
+    @Override
+    public Profile stopProfiling() {
+        synchronized (deviceLock) {
+            return plan.stopProfiling().toProfile();
+        }
+    }
+
+    @Override
     public void close() {
         synchronized (deviceLock) {
             if (closed) return;
             closed = true;
             plan.close();
+            host.release();
         }
     }
 }

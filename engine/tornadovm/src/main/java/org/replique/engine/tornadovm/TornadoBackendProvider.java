@@ -41,6 +41,11 @@ public final class TornadoBackendProvider implements BackendProvider {
                     + "compile as sequential Java, which gives wrong results for this backend's work-group kernels; "
                     + "use -D" + BAILOUT_PROPERTY + "=False");
         }
+        if (System.getProperty(ForwardPlan.BYTECODE_PROPERTY) == null) {
+            // Room for several layers per task graph (TornadoVM's default holds about two), read
+            // when TornadoVM compiles its first graph.
+            System.setProperty(ForwardPlan.BYTECODE_PROPERTY, String.valueOf(ForwardPlan.BYTECODE_BYTES));
+        }
         return Device.problem();
     }
 
