@@ -35,6 +35,8 @@ public final class ComputePool implements AutoCloseable {
     private volatile boolean closed;
     /** Jobs dispatched so far; guarded by {@link #dispatch}. */
     private long jobs;
+    /** Where busy and waiting times go when profiling; see {@link #profile(ForwardProfile)}. */
+    private volatile ForwardProfile profile;
 
     /** A pool of {@code threads} threads in all, the caller included ({@code threads − 1} are started). */
     public ComputePool(int threads) {
@@ -49,6 +51,11 @@ public final class ComputePool implements AutoCloseable {
             workers[i].thread = t;
             t.start();
         }
+    }
+
+    /** Records each thread's busy time and the caller's waits in {@code profile} while it is enabled. */
+    void profile(ForwardProfile profile) {
+        this.profile = profile;
     }
 
     /** Threads that run jobs, the caller included. */
@@ -69,11 +76,14 @@ public final class ComputePool implements AutoCloseable {
         if (closed) throw new IllegalStateException("the compute pool is closed");
         dispatch.lock();
         try {
-            Job job = new Job(++jobs, count, task);
+            ForwardProfile p = profile;
+            Job job = new Job(++jobs, count, task, p != null && p.enabled() ? p : null);
             current.set(job);
             for (Worker w : workers) w.wake();
             job.work(0);
+            long waitFrom = job.profile != null ? System.nanoTime() : 0;
             job.awaitDone();
+            if (job.profile != null) job.profile.waited(System.nanoTime() - waitFrom);
             current.set(null);
             job.rethrow();
         } finally {
@@ -98,15 +108,20 @@ public final class ComputePool implements AutoCloseable {
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger unfinished;
         private volatile Throwable failure;
+        /** Null unless profiling. */
+        final ForwardProfile profile;
 
-        Job(long id, int count, Task task) {
+        Job(long id, int count, Task task, ForwardProfile profile) {
             this.id = id;
             this.count = count;
             this.task = task;
             this.unfinished = new AtomicInteger(count);
+            this.profile = profile;
         }
 
         void work(int worker) {
+            long from = profile != null ? System.nanoTime() : 0;
+            int ran = 0;
             int i;
             while ((i = next.getAndIncrement()) < count) {
                 try {
@@ -116,7 +131,9 @@ public final class ComputePool implements AutoCloseable {
                 } finally {
                     unfinished.decrementAndGet();
                 }
+                ran++;
             }
+            if (profile != null && ran > 0) profile.busy(worker, System.nanoTime() - from);
         }
 
         void awaitDone() {

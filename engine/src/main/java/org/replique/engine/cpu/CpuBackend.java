@@ -1,18 +1,22 @@
 package org.replique.engine.cpu;
 
+import java.lang.foreign.Arena;
 import org.replique.engine.backend.Backend;
 import org.replique.engine.backend.Cancellation;
 import org.replique.engine.backend.InferenceState;
 import org.replique.engine.backend.KvType;
 import org.replique.engine.file.ModelFileChangedException;
+import org.replique.engine.backend.WeightPlacement;
 import org.replique.engine.kernel.Kernels;
 import org.replique.engine.model.Model;
+import org.replique.engine.model.ModelWeights;
 
 /**
  * The CPU backend: the {@link Transformer} over a {@link Kernels} implementation and its own
  * {@link ComputePool}. Prompts are evaluated in chunks of {@link #CHUNK} tokens, each chunk a
- * batch through every layer; a cancelled call keeps the chunks that completed. Closing the
- * backend stops its threads.
+ * batch through every layer; a cancelled call keeps the chunks that completed. The weights are
+ * read from the model's mapping or from the backend's own copy ({@link WeightPlacement}). Closing
+ * the backend stops its threads and frees its copy.
  */
 public final class CpuBackend implements Backend {
     /**
@@ -27,6 +31,10 @@ public final class CpuBackend implements Backend {
     private final ComputePool pool;
     private final KvType kvType;
     private final Transformer transformer;
+    private final ForwardProfile profile;
+    private final WeightPlacement placement;
+    /** The memory of the weights' copy, or null when they are read from the mapping. */
+    private final Arena copy;
     private final String description;
 
     /** One thread (the caller's), F32 cache. */
@@ -34,13 +42,34 @@ public final class CpuBackend implements Backend {
         this(model, kernels, 1, KvType.F32, description);
     }
 
-    /** {@code threads} compute threads in all, the caller included. */
+    /** {@code threads} compute threads in all, the caller included; weights read from the mapping. */
     public CpuBackend(Model model, Kernels kernels, int threads, KvType kvType, String description) {
+        this(model, kernels, threads, kvType, WeightPlacement.MAP, description);
+    }
+
+    /**
+     * {@code threads} compute threads in all, the caller included; weights where {@code placement}
+     * says ({@link WeightPlacement#AUTO}: copied when this system and its free memory allow).
+     */
+    public CpuBackend(Model model, Kernels kernels, int threads, KvType kvType, WeightPlacement placement,
+                      String description) {
         this.model = model;
         this.kernels = kernels;
-        this.pool = new ComputePool(threads);
         this.kvType = kvType;
-        this.transformer = new Transformer(model.config(), model.weights(), kernels, pool);
+        this.placement = CopiedWeights.resolve(placement, model);
+        this.pool = new ComputePool(threads);
+        this.copy = this.placement == WeightPlacement.COPY ? Arena.ofShared() : null;
+        ModelWeights weights;
+        try {
+            weights = copy != null ? CopiedWeights.copy(model, kernels, copy, pool) : model.weights();
+        } catch (RuntimeException | Error e) {
+            pool.close();
+            if (copy != null) copy.close();
+            throw e;
+        }
+        this.profile = new ForwardProfile(threads);
+        this.pool.profile(profile);
+        this.transformer = new Transformer(model.config(), weights, kernels, pool, profile);
         this.description = description;
     }
 
@@ -67,6 +96,16 @@ public final class CpuBackend implements Backend {
     @Override
     public int threads() {
         return pool.threads();
+    }
+
+    /** Where forward passes spend their time: off until {@link ForwardProfile#enable enabled}. */
+    public ForwardProfile profile() {
+        return profile;
+    }
+
+    /** Where the weights are read from: {@link WeightPlacement#MAP} or {@link WeightPlacement#COPY}. */
+    public WeightPlacement placement() {
+        return placement;
     }
 
     public KvType kvType() {
@@ -116,6 +155,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void close() {
         pool.close();
+        if (copy != null) copy.close();
     }
 
 }

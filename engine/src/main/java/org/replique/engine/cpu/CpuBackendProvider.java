@@ -4,6 +4,7 @@ import java.util.Optional;
 import org.replique.engine.backend.Backend;
 import org.replique.engine.backend.BackendOptions;
 import org.replique.engine.backend.BackendProvider;
+import org.replique.engine.backend.WeightPlacement;
 import org.replique.engine.kernel.Kernels;
 import org.replique.engine.kernel.ScalarKernels;
 import org.replique.engine.kernel.VectorKernels;
@@ -29,9 +30,11 @@ public final class CpuBackendProvider implements BackendProvider {
     public Backend create(Model model, BackendOptions options) {
         Kernels kernels = kernels(options.kernels());
         int threads = options.threads() > 0 ? options.threads() : CpuTopology.physicalCores();
+        WeightPlacement placement = CopiedWeights.resolve(options.placement(), model);
         String description = "cpu, " + kernels.name() + " kernels, " + threads + (threads == 1 ? " thread" : " threads")
-                + ", " + options.kvType().wireName() + " KV cache";
-        return new CpuBackend(model, kernels, threads, options.kvType(), description);
+                + ", " + options.kvType().wireName() + " KV cache, weights "
+                + (placement == WeightPlacement.COPY ? "copied" : "mapped");
+        return new CpuBackend(model, kernels, threads, options.kvType(), placement, description);
     }
 
     static Kernels kernels(String kind) {

@@ -61,8 +61,8 @@ final class RotaryEmbedding {
             for (int i = 0; i < half; i++) {
                 float a = v[base + i];
                 float b = v[base + i + half];
-                // The same expression as the adjacent pairs' (ggml rotates both modes with one
-                // function), contracted to fused multiply-adds as its x86 build is.
+                // ggml rotates both kinds of pairs with one expression, which its x86 build contracts
+                // into the same fused multiply-adds as the adjacent pairs' (Kernels.rope).
                 v[base + i] = Math.fma(a, cos[2 * i], -(b * sin[2 * i]));
                 v[base + i + half] = Math.fma(a, sin[2 * i], b * cos[2 * i]);
             }

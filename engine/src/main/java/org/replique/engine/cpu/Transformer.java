@@ -49,8 +49,10 @@ final class Transformer {
     private final ComputePool pool;
     private final ParallelMatmul matmuls;
     private final RotaryEmbedding rope;
+    /** Step times, when enabled: each step of the pass below ends with a lap. */
+    private final ForwardProfile profile;
 
-    Transformer(ModelConfig config, ModelWeights weights, Kernels kernels, ComputePool pool) {
+    Transformer(ModelConfig config, ModelWeights weights, Kernels kernels, ComputePool pool, ForwardProfile profile) {
         this.c = config;
         this.block = config.block();
         this.w = weights;
@@ -58,6 +60,7 @@ final class Transformer {
         this.pool = pool;
         this.matmuls = new ParallelMatmul(pool, kernels);
         this.rope = new RotaryEmbedding(config.ropeDims(), config.headDim(), config.ropeTheta(), block.rope());
+        this.profile = profile;
     }
 
     /**
@@ -73,12 +76,15 @@ final class Transformer {
         int kvDim = c.kvDim();
         int start = state.length();
         state.willWrite(n);
+        ForwardProfile p = profile;
+        p.begin(batch);
 
         for (int t = 0; t < n; t++) {
             w.tokenEmbedding().dequantizeRow(tokens[offset + t], s.x, t * dim);
         }
         RotaryEmbedding.Angles[] angles = new RotaryEmbedding.Angles[n];
         for (int t = 0; t < n; t++) angles[t] = rope.angles(start + t);
+        p.lap(ForwardProfile.Step.EMBEDDING);
 
         for (int l = 0; l < c.layers(); l++) {
             cancel.check();
@@ -91,14 +97,20 @@ final class Transformer {
                 for (int t = 0; t < n; t++) norm(s.xb2, t * dim, s.x, t * dim, layer.attentionNorm2(), layer.attentionNorm2Bias());
                 attentionInput = s.xb2;
             }
+            p.lap(ForwardProfile.Step.NORM);
             PreparedInput xqkv = projectQkv(s, layer, attentionInput, n);
             for (int t = 0; t < n; t++) {
                 rope.apply(kernels, s.q, t * qDim, c.heads(), angles[t]);
                 rope.apply(kernels, s.k, t * kvDim, c.kvHeads(), angles[t]);
                 state.kv.store(l, (start + t) % state.slots, s.k, t * kvDim, s.v, t * kvDim);
             }
+            p.lap(ForwardProfile.Step.ROPE_KV);
             attend(state, l, start, n, batch);
-            matmuls.multiply(layer.wo(), prepare(s, ATTENTION_OUTPUT, layer.wo(), s.attention, n), s.projected);
+            p.lap(ForwardProfile.Step.ATTENTION);
+            PreparedInput attention = prepare(s, ATTENTION_OUTPUT, layer.wo(), s.attention, n);
+            p.lap(ForwardProfile.Step.QUANTIZE);
+            matmuls.multiply(layer.wo(), attention, s.projected);
+            p.lap(ForwardProfile.Step.OUTPUT_PROJECTION, bytes(layer.wo()));
 
             // In the last layer only the token whose logits are wanted needs the feed-forward (none
             // when none are), as in llama.cpp, which multiplies that token alone.
@@ -120,25 +132,39 @@ final class Transformer {
                     for (int i = 0; i < count * dim; i++) {
                         s.x[base + i] = (s.ffnOut[i] + s.projected[base + i]) + s.x[base + i];
                     }
+                    p.lap(ForwardProfile.Step.RESIDUAL);
                 }
             } else {
                 for (int i = 0; i < n * dim; i++) s.x[i] += s.projected[i];
+                p.lap(ForwardProfile.Step.RESIDUAL);
                 if (count > 0) {
                     for (int t = 0; t < count; t++) norm(s.xb, t * dim, s.x, base + t * dim, layer.ffnNorm(), null);
+                    p.lap(ForwardProfile.Step.NORM);
                     feedForward(s, layer, null, count, s.projected);
                     for (int i = 0; i < count * dim; i++) s.x[base + i] += s.projected[i];
+                    p.lap(ForwardProfile.Step.RESIDUAL);
                 }
             }
         }
         cancel.check();
         state.advance(n);
         if (!wantLogits) {
+            p.end(n, c.layers());
             return null;
         }
         norm(s.last, 0, s.x, (n - 1) * dim, w.outputNorm(), w.outputNormBias());
+        p.lap(ForwardProfile.Step.NORM);
         float[] logits = new float[c.vocabSize()];
-        matmuls.multiply(w.output(), prepare(s, FINAL, w.output(), s.last, 1), logits);
+        PreparedInput last = prepare(s, FINAL, w.output(), s.last, 1);
+        p.lap(ForwardProfile.Step.QUANTIZE);
+        matmuls.multiply(w.output(), last, logits);
+        p.lap(ForwardProfile.Step.LOGITS, bytes(w.output()));
+        p.end(n, c.layers());
         return logits;
+    }
+
+    private static long bytes(WeightMatrix m) {
+        return m == null ? 0 : m.data().byteSize();
     }
 
     /** One row of {@code out} = the layout's norm of one row of {@code x} (RMSNorm, or LayerNorm with {@code bias}). */
@@ -160,12 +186,16 @@ final class Transformer {
             PreparedInput xq = prepare(s, ATTENTION_INPUT, layer.wq(), input, n);
             PreparedInput xk = kernels.share(xq, layer.wk(), input, n);
             PreparedInput xv = kernels.share(xq, layer.wv(), input, n);
+            profile.lap(ForwardProfile.Step.QUANTIZE);
             matmuls.multiply(new WeightMatrix[] {layer.wq(), layer.wk(), layer.wv()},
                     new PreparedInput[] {xq, xk, xv}, new float[][] {s.q, s.k, s.v});
+            profile.lap(ForwardProfile.Step.QKV, bytes(layer.wq()) + bytes(layer.wk()) + bytes(layer.wv()));
             return xq;
         }
         PreparedInput x = prepare(s, ATTENTION_INPUT, layer.wqkv(), input, n);
+        profile.lap(ForwardProfile.Step.QUANTIZE);
         matmuls.multiply(layer.wqkv(), x, s.qkv);
+        profile.lap(ForwardProfile.Step.QKV, bytes(layer.wqkv()));
         int qDim = c.heads() * c.headDim();
         int kvDim = c.kvDim();
         int rows = qDim + 2 * kvDim;
@@ -183,16 +213,24 @@ final class Transformer {
      * already prepared for the first matrix, or null.
      */
     private void feedForward(CpuState.Scratch s, LayerWeights layer, PreparedInput xUp, int n, float[] out) {
+        float[] hiddenRows;
         if (block.feedForward() == BlockLayout.FeedForward.SWIGLU) {
             PreparedInput xGate = prepare(s, FFN_INPUT, layer.wGate(), s.xb, n);
-            matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), kernels.share(xGate, layer.wUp(), s.xb, n),
-                    s.gate, s.up);
-            matmuls.multiply(layer.wDown(), prepare(s, FFN_HIDDEN, layer.wDown(), s.gate, n), out);
+            PreparedInput xUpShared = kernels.share(xGate, layer.wUp(), s.xb, n);
+            profile.lap(ForwardProfile.Step.QUANTIZE);
+            matmuls.gateUp(layer.wGate(), xGate, layer.wUp(), xUpShared, s.gate, s.up);
+            hiddenRows = s.gate;
         } else {
             if (xUp == null) xUp = prepare(s, FFN_INPUT, layer.wUp(), s.xb, n);
+            profile.lap(ForwardProfile.Step.QUANTIZE);
             matmuls.upGelu(layer.wUp(), xUp, s.up);
-            matmuls.multiply(layer.wDown(), prepare(s, FFN_HIDDEN, layer.wDown(), s.up, n), out);
+            hiddenRows = s.up;
         }
+        profile.lap(ForwardProfile.Step.GATE_UP, bytes(layer.wGate()) + bytes(layer.wUp()));
+        PreparedInput hidden = prepare(s, FFN_HIDDEN, layer.wDown(), hiddenRows, n);
+        profile.lap(ForwardProfile.Step.QUANTIZE);
+        matmuls.multiply(layer.wDown(), hidden, out);
+        profile.lap(ForwardProfile.Step.DOWN, bytes(layer.wDown()));
     }
 
     /** {@code x} prepared for {@code weights}, in the state's reusable input for {@code site}. */

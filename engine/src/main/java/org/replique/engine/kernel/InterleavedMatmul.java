@@ -4,10 +4,14 @@ import static org.replique.engine.kernel.VectorShapes.GF;
 import static org.replique.engine.kernel.VectorShapes.GROUP_VECTORS;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.Blocks;
+import org.replique.engine.tensor.InterleavedQ4_0;
+import org.replique.engine.tensor.WeightLayout;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
@@ -29,6 +33,9 @@ final class InterleavedMatmul {
     static final int ROWS = 8;
     /** Weights per pass, per row: a panel is {@code ROWS × SPAN} floats (32 KiB). */
     static final int SPAN = 1024;
+
+    private static final ValueLayout.OfInt Q4_0_X8_INT =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -190,9 +197,16 @@ final class InterleavedMatmul {
         }
     }
 
-    /** Rows r0..r0+7, blocks b0…: {@code panel[(32b + e)·8 + i] = q − 8}, {@code scales[8b + i] = d}. */
+    /**
+     * Rows r0..r0+7, blocks b0…: {@code panel[(32b + e)·8 + i] = q − 8}, {@code scales[8b + i] = d},
+     * from the file's layout or the backend's interleaved copy.
+     */
     private static void decodeQ4_0(WeightMatrix w, int r0, int b0, int blocks, Scratch s) {
         MemorySegment data = w.data();
+        if (w.layout() == WeightLayout.Q4_0_X8) {
+            decodeInterleavedQ4_0(data, w.cols() / 32, r0, b0, blocks, s);
+            return;
+        }
         for (int i = 0; i < ROWS; i++) {
             long rowBase = (r0 + i) * w.rowBytes();
             for (int b = 0; b < blocks; b++) {
@@ -203,6 +217,25 @@ final class InterleavedMatmul {
                     int packed = Blocks.u8(data, block + 2 + j);
                     s.panel[p + j * ROWS] = (packed & 0xF) - 8;
                     s.panel[p + (j + 16) * ROWS] = (packed >>> 4) - 8;
+                }
+            }
+        }
+    }
+
+    /** {@link #decodeQ4_0} from a {@link WeightLayout#Q4_0_X8} matrix of {@code rowBlocks} blocks per row. */
+    private static void decodeInterleavedQ4_0(MemorySegment data, int rowBlocks, int r0, int b0, int blocks,
+                                              Scratch s) {
+        int g = r0 / ROWS;
+        for (int b = 0; b < blocks; b++) {
+            long record = InterleavedQ4_0.recordOffset(rowBlocks, g, b0 + b);
+            for (int i = 0; i < ROWS; i++) {
+                s.scales[b * ROWS + i] = Blocks.f16(data, record + 2L * i);
+                int p = 32 * b * ROWS + i;
+                for (int c = 0; c < 4; c++) {
+                    int packed = data.get(Q4_0_X8_INT, record + 16 + 32L * c + 4L * i);
+                    for (int k = 0; k < 8; k++) {
+                        s.panel[p + (8 * c + k) * ROWS] = ((packed >>> (4 * k)) & 0xF) - 8;
+                    }
                 }
             }
         }

@@ -1,5 +1,6 @@
 package org.replique.engine.kernel;
 
+import java.lang.foreign.MemorySegment;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
@@ -32,6 +33,21 @@ public interface Kernels {
         for (int t = 0; t < x.rows(); t++) {
             System.arraycopy(all, t * rows + rowStart, out, t * rows + rowStart, rowEnd - rowStart);
         }
+    }
+
+    /**
+     * {@code w} copied into {@code target} (at least {@code w.data().byteSize()} bytes) in the
+     * layout this implementation multiplies it fastest in; the default keeps the file's layout.
+     */
+    default WeightMatrix copy(WeightMatrix w, MemorySegment target) {
+        return copyAsIs(w, target);
+    }
+
+    /** {@code w} copied byte for byte into {@code target}, in its own layout. */
+    static WeightMatrix copyAsIs(WeightMatrix w, MemorySegment target) {
+        MemorySegment data = target.asSlice(0, w.data().byteSize());
+        MemorySegment.copy(w.data(), 0, data, 0, data.byteSize());
+        return new WeightMatrix(w.name(), w.type(), w.rows(), w.cols(), data, w.order(), w.layout());
     }
 
     /** Converts activations for multiplication with {@code w}. */

@@ -1,17 +1,21 @@
 package org.replique.engine.kernel;
 
+import org.replique.engine.tensor.InterleavedQ4_0;
+import org.replique.engine.tensor.WeightLayout;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
  * How the vector kernels multiply one weight matrix by a batch of activation rows: the form the
  * activations are prepared in (ggml's, so that products round as llama.cpp's do) and the kernel
  * that runs. {@link #of} is the one place where that choice is made, from the weight type, the
- * batch size and this JVM's vector width ({@link VectorShapes}); preparing the input and
- * multiplying both follow it.
+ * batch size, the weights' layout and this JVM's vector width ({@link VectorShapes}); preparing
+ * the input and multiplying both follow it.
  *
  * <p>One to {@value #TILE_FROM}−1 activation rows (decoding) read the weights straight from the
  * mapping, each weight once per token; larger batches (prompts) go through tiled kernels that
- * decode each weight once per batch.
+ * decode each weight once per batch. Q4_0 weights that the backend copied interleaved
+ * ({@link #layoutFor}, ggml's repacking) have their own decode kernel; the interleaved prompt
+ * kernel reads either layout.
  */
 record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
     /** Batch size from which the tiled kernels are used. */
@@ -25,11 +29,22 @@ record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
             case Q8_0 -> !tiled ? QuantizedMatVec.Q8_0
                     : PairedQ8Matmul.applies() ? PairedQ8Matmul.KERNEL : TiledQ8Matmul.KERNEL;
             case Q4_0 -> !GgmlX86.interleaved(w) ? TiledQ8Matmul.KERNEL
-                    : tiled ? InterleavedMatmul.KERNEL : QuantizedMatVec.INTERLEAVED_Q4_0;
+                    : tiled ? InterleavedMatmul.KERNEL
+                    : w.layout() == WeightLayout.Q4_0_X8 ? InterleavedQ4_0Matmul.KERNEL : QuantizedMatVec.INTERLEAVED_Q4_0;
             case Q4_K -> !tiled ? KQuantMatVec.KERNEL
                     : GgmlX86.interleaved(w) ? InterleavedMatmul.KERNEL : TiledKQuantMatmul.KERNEL;
             case Q5_K, Q6_K -> tiled ? TiledKQuantMatmul.KERNEL : KQuantMatVec.KERNEL;
         };
         return new MatmulPlan(format, kernel);
+    }
+
+    /**
+     * The layout these kernels multiply {@code w} fastest in: Q4_0 rows interleaved by eight
+     * ({@link InterleavedQ4_0Matmul}) where vectors hold eight floats or more, else the file's
+     * (K-quants included).
+     */
+    static WeightLayout layoutFor(WeightMatrix w) {
+        return VectorShapes.L >= InterleavedQ4_0.ROWS && InterleavedQ4_0.applies(w) ? WeightLayout.Q4_0_X8
+                : WeightLayout.ROWS;
     }
 }

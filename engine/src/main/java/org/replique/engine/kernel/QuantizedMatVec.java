@@ -5,6 +5,7 @@ import static org.replique.engine.kernel.VectorShapes.F;
 import static org.replique.engine.kernel.VectorShapes.GB;
 import static org.replique.engine.kernel.VectorShapes.GF;
 import static org.replique.engine.kernel.VectorShapes.GROUP_VECTORS;
+import static org.replique.engine.kernel.VectorShapes.I;
 import static org.replique.engine.kernel.VectorShapes.L;
 import static org.replique.engine.kernel.VectorShapes.LE;
 import static org.replique.engine.kernel.VectorShapes.PARTS;
@@ -24,7 +25,11 @@ import org.replique.engine.tensor.WeightMatrix;
  * <p>Both reproduce ggml's x86 arithmetic to the bit: Q8_0 ({@link #dotQ8_0}) its eight lanes,
  * Q4_0 ({@link #dotQ4_0}) the one accumulator per row of the interleaved kernel that ggml uses
  * for matrices of whole groups of eight rows ({@link GgmlX86}); other Q4_0 matrices go through
- * {@link TiledQ8Matmul}, whose lanes are ggml's {@code vec_dot}'s.
+ * {@link TiledQ8Matmul}, whose lanes are ggml's {@code vec_dot}'s. Within a Q4_0 block, where
+ * arithmetic rather than memory is the limit, the integer sum is taken with fewer instructions
+ * than ggml's own would need in the Vector API: the nibbles are widened and converted unsigned,
+ * and the {@code −8} offset is folded into the lanes' starting values ({@link #Q4_0_ACTIVATIONS});
+ * the sum is an exact integer either way, so the result is the same to the bit.
  *
  * <p>Rows are taken two at a time from the two halves of the range, in one loop: two independent
  * streams through memory whose cache misses overlap (a single stream leaves the core waiting at
@@ -49,6 +54,17 @@ final class QuantizedMatVec {
         return q;
     };
 
+    /**
+     * Q8_0 activations for the Q4_0 kernel: the quants as floats (integers, row after row) and,
+     * for each block of 32, the {@code L} lanes' starting values: lane {@code l} starts at
+     * {@code −8 · Σ q_x[j]} over the weights {@code j ≡ l (mod L)} that it multiplies, so that
+     * unsigned nibbles {@code q_w} give the lanes {@code Σ (q_w − 8)·q_x}.
+     */
+    static final PreparedInput.View<Q4Activations> Q4_0_ACTIVATIONS = QuantizedMatVec::q4Activations;
+
+    /** See {@link #Q4_0_ACTIVATIONS}. */
+    record Q4Activations(float[] quants, float[] offsets) {}
+
     static final MatmulKernel Q8_0 = new MatmulKernel() {
         @Override
         public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
@@ -70,7 +86,7 @@ final class QuantizedMatVec {
 
         @Override
         public void derive(PreparedInput x) {
-            x.view(QUANTS);
+            x.view(Q4_0_ACTIVATIONS);
         }
     };
 
@@ -127,21 +143,39 @@ final class QuantizedMatVec {
         int rows = w.rows();
         int cols = w.cols();
         int blocks = cols / 32;
-        float[] xq = x.view(QUANTS);
+        Q4Activations xa = x.view(Q4_0_ACTIVATIONS);
         float[] xs = x.scales;
         int half = (rowEnd - rowStart) / 2;
         for (int i = 0; i < half; i++) {
             int r = rowStart + i;
             for (int t = 0; t < x.rows(); t++) {
-                dotQ4_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xq, t * cols, xs, t * blocks, out,
+                dotQ4_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xa, xs, t * blocks, out,
                         t * rows + r, t * rows + r + half);
             }
         }
         for (int r = rowStart + 2 * half; r < rowEnd; r++) {
             for (int t = 0; t < x.rows(); t++) {
-                out[t * rows + r] = dotQ4_0(data, r * rowBytes, blocks, xq, t * cols, xs, t * blocks);
+                out[t * rows + r] = dotQ4_0(data, r * rowBytes, blocks, xa, xs, t * blocks);
             }
         }
+    }
+
+    static Q4Activations q4Activations(PreparedInput x, Q4Activations previous) {
+        int n = x.rows() * x.cols();
+        int blocks = n / 32;
+        boolean reuse = previous != null && previous.quants.length >= n && previous.offsets.length >= blocks * L;
+        Q4Activations a = reuse ? previous : new Q4Activations(new float[n], new float[blocks * L]);
+        byte[] q = x.quants;
+        java.util.Arrays.fill(a.offsets, 0, blocks * L, 0f);
+        for (int b = 0; b < blocks; b++) {
+            for (int j = 0; j < 32; j++) {
+                byte v = q[32 * b + j];
+                a.quants[32 * b + j] = v;
+                // 16 is a multiple of every lane count, so weights j and j + 16 share lane j % L.
+                a.offsets[b * L + j % L] -= 8 * v;
+            }
+        }
+        return a;
     }
 
     /**
@@ -222,33 +256,33 @@ final class QuantizedMatVec {
     }
 
     /**
-     * One Q4_0 row ({@code f16 d | u8 qs[16]} blocks: low nibbles are weights 0..15, high nibbles
-     * 16..31, both offset by 8) times one row of activation quants {@code xq} with their block
-     * scales {@code xs}: each block's integer sum (exact in float) times {@code d_w·d_x}, added
-     * with a fused multiply-add.
+     * One Q4_0 row ({@code f16 d | u8 qs[16]} blocks from {@code base}: low nibbles are weights
+     * 0..15, high nibbles 16..31, both offset by 8) times activation row blocks from {@code so}:
+     * each block's integer sum {@code Σ (q_w − 8)·q_x} (exact in float: at most 32·8·127) times
+     * {@code d_w·d_x}, added to one accumulator with a fused multiply-add, as ggml's interleaved
+     * kernel does.
      */
-    static float dotQ4_0(MemorySegment w, long base, int blocks, float[] xq, int xo, float[] xs, int so) {
+    static float dotQ4_0(MemorySegment w, long base, int blocks, Q4Activations x, float[] xs, int so) {
         float acc = 0;
         for (int b = 0; b < blocks; b++) {
             long block = base + 18L * b;
-            float sum = VectorShapes.sum(blockQ4_0(w, block, xq, xo + 32 * b));
+            float sum = VectorShapes.sum(blockQ4_0(w, block, x, so + b));
             acc = Math.fma(sum, Blocks.f16(w, block) * xs[so + b], acc);
         }
         return acc;
     }
 
     /** {@link #dotQ4_0} of two rows at once, into {@code out[o1]} and {@code out[o2]}. */
-    static void dotQ4_0x2(MemorySegment w, long base1, long base2, int blocks, float[] xq, int xo, float[] xs, int so,
+    static void dotQ4_0x2(MemorySegment w, long base1, long base2, int blocks, Q4Activations x, float[] xs, int so,
                           float[] out, int o1, int o2) {
         float acc1 = 0;
         float acc2 = 0;
         for (int b = 0; b < blocks; b++) {
             long block1 = base1 + 18L * b;
             long block2 = base2 + 18L * b;
-            int xb = xo + 32 * b;
             float dx = xs[so + b];
-            float sum1 = VectorShapes.sum(blockQ4_0(w, block1, xq, xb));
-            float sum2 = VectorShapes.sum(blockQ4_0(w, block2, xq, xb));
+            float sum1 = VectorShapes.sum(blockQ4_0(w, block1, x, so + b));
+            float sum2 = VectorShapes.sum(blockQ4_0(w, block2, x, so + b));
             acc1 = Math.fma(sum1, Blocks.f16(w, block1) * dx, acc1);
             acc2 = Math.fma(sum2, Blocks.f16(w, block2) * dx, acc2);
         }
@@ -256,24 +290,33 @@ final class QuantizedMatVec {
         out[o2] = acc2;
     }
 
-    /** {@code Σ (q_w − 8)·x} of one Q4_0 block in lanes. */
-    private static FloatVector blockQ4_0(MemorySegment w, long block, float[] xq, int xb) {
+    /**
+     * {@code Σ (q_w − 8)·q_x} of one Q4_0 block against activation block {@code xb}, in lanes that
+     * hold exact integers: the unsigned nibbles times the quants, from the lanes' offsets.
+     */
+    private static FloatVector blockQ4_0(MemorySegment w, long block, Q4Activations x, int xb) {
         w.get(MappedFault.MARK, block); // see MappedFault
-        FloatVector sum = FloatVector.zero(F);
+        float[] quants = x.quants;
+        int q0 = 32 * xb;
+        FloatVector sum = FloatVector.fromArray(F, x.offsets, xb * L);
         for (int h = 0; h < 16; h += B.length()) {
             ByteVector packed = ByteVector.fromMemorySegment(B, w, block + 2 + h, LE);
-            ByteVector low = packed.and((byte) 0x0f).sub((byte) 8);
-            // Bytes have no shift instruction on x86: shift the 16-bit pairs, then mask.
-            ByteVector high = packed.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4)
-                    .reinterpretAsBytes().and((byte) 0x0f).sub((byte) 8);
             for (int p = 0; p < PARTS; p++) {
-                FloatVector lowWeights = (FloatVector) low.convertShape(VectorOperators.B2F, F, p);
-                FloatVector highWeights = (FloatVector) high.convertShape(VectorOperators.B2F, F, p);
-                sum = lowWeights.fma(FloatVector.fromArray(F, xq, xb + h + p * L), sum);
-                sum = highWeights.fma(FloatVector.fromArray(F, xq, xb + 16 + h + p * L), sum);
+                IntVector q = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, p);
+                sum = low(q).fma(FloatVector.fromArray(F, quants, q0 + h + p * L), sum);
+                sum = high(q).fma(FloatVector.fromArray(F, quants, q0 + 16 + h + p * L), sum);
             }
         }
         return sum;
     }
 
+    /** The low nibbles of bytes widened to ints, as floats 0..15. */
+    private static FloatVector low(IntVector bytes) {
+        return (FloatVector) bytes.and(0xf).convert(VectorOperators.I2F, 0);
+    }
+
+    /** The high nibbles of bytes widened (unsigned) to ints, as floats 0..15. */
+    private static FloatVector high(IntVector bytes) {
+        return (FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+    }
 }

@@ -4,6 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.Blocks;
+import org.replique.engine.tensor.InterleavedQ4_0;
+import org.replique.engine.tensor.WeightLayout;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
@@ -95,18 +97,24 @@ public final class ScalarKernels implements Kernels {
     /**
      * ggml's interleaved Q4_0 kernel ({@code gemv_q4_0_8x8_q8_0}, and its {@code gemm}, which
      * rounds alike): one accumulator per row, adding each block's exact integer sum times
-     * {@code d_w·d_x} with a fused multiply-add.
+     * {@code d_w·d_x} with a fused multiply-add. Reads the file's layout or the backend's
+     * interleaved copy ({@link WeightLayout#Q4_0_X8}), which is ggml's repacking in other words.
      */
     private static float interleavedQ4_0(WeightMatrix w, int r, PreparedInput x, int t) {
         MemorySegment data = w.data();
         int blocks = w.cols() / 32;
+        boolean x8 = w.layout() == WeightLayout.Q4_0_X8;
         float acc = 0;
         for (int b = 0; b < blocks; b++) {
             long block = r * w.rowBytes() + 18L * b;
             int q0 = t * w.cols() + 32 * b;
             int sumi = 0;
-            for (int j = 0; j < 32; j++) sumi += quant(GgmlType.Q4_0, data, block, j) * x.quants[q0 + j];
-            acc = Math.fma((float) sumi, Blocks.f16(data, block) * x.scales[t * blocks + b], acc);
+            for (int j = 0; j < 32; j++) {
+                int q = x8 ? InterleavedQ4_0.quant(data, blocks, r, b, j) - 8 : quant(GgmlType.Q4_0, data, block, j);
+                sumi += q * x.quants[q0 + j];
+            }
+            float d = x8 ? InterleavedQ4_0.scale(data, blocks, r, b) : Blocks.f16(data, block);
+            acc = Math.fma((float) sumi, d * x.scales[t * blocks + b], acc);
         }
         return acc;
     }

@@ -5,6 +5,9 @@ import static org.replique.engine.kernel.VectorShapes.L;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
+import java.lang.foreign.MemorySegment;
+import org.replique.engine.tensor.InterleavedQ4_0;
+import org.replique.engine.tensor.WeightLayout;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
@@ -51,6 +54,16 @@ public final class VectorKernels implements Kernels {
     public void matmul(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
         if (rowStart >= rowEnd) return;
         MatmulPlan.of(w, x.rows()).kernel().multiply(w, x, out, rowStart, rowEnd);
+    }
+
+    /** Q4_0 matrices are interleaved where {@link MatmulPlan#layoutFor} says; other types are copied as they are. */
+    @Override
+    public WeightMatrix copy(WeightMatrix w, MemorySegment target) {
+        if (MatmulPlan.layoutFor(w) == WeightLayout.Q4_0_X8) {
+            WeightMatrix interleaved = InterleavedQ4_0.interleave(w, target);
+            if (interleaved != null) return interleaved;
+        }
+        return Kernels.super.copy(w, target);
     }
 
     @Override

@@ -13,8 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.replique.engine.backend.BackendOptions;
+import org.replique.engine.backend.WeightPlacement;
 import org.replique.engine.generate.GenerationResult;
 import org.replique.engine.model.EmbeddedModel;
 import org.replique.engine.model.Model;
@@ -86,12 +89,16 @@ class LlamaCppParityTest {
     /**
      * stories260K's Q4_0 file mixes both of ggml's Q4_0 arithmetics: its FFN gate and up have 172
      * rows, which ggml does not interleave (eight lanes, like Q8_0), the other matrices one
-     * accumulator per row.
+     * accumulator per row. Read from the mapping and from the backend's own copy, where the
+     * matrices of whole groups of eight rows are interleaved as ggml repacks them: other kernels,
+     * the same tokens.
      */
-    @Test
-    void stories260KQ4_0Gives64IdenticalGreedyTokens() {
+    @ParameterizedTest(name = "weights {0}")
+    @EnumSource(value = WeightPlacement.class, names = {"MAP", "COPY"})
+    void stories260KQ4_0Gives64IdenticalGreedyTokens(WeightPlacement placement) {
         LlamaCppReference ref = reference("stories260K-q4_0.once.n64.kvf32.llamacpp.json");
-        GenerationResult r = Greedy.run(model("stories260K-q4_0.gguf"), ref.promptTokens(), 64);
+        GenerationResult r = Greedy.run(model("stories260K-q4_0.gguf"), ref.promptTokens(), 64,
+                BackendOptions.defaults().withPlacement(placement));
         assertThat(r.first().tokens()).containsExactly(ref.generatedTokens());
         assertTopLogits(r, ref, QUANTIZED_TOLERANCE);
     }
@@ -150,14 +157,15 @@ class LlamaCppParityTest {
         assertTopLogits(r, ref, type.equals("F32") ? 1e-4 : SYNTHETIC_QUANTIZED_TOLERANCE);
     }
 
-    @Test
-    void syntheticQ4_0Gives64IdenticalGreedyTokens(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "weights {0}")
+    @EnumSource(value = WeightPlacement.class, names = {"MAP", "COPY"})
+    void syntheticQ4_0Gives64IdenticalGreedyTokens(WeightPlacement placement, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("synthetic-q4_0.gguf");
         SyntheticModel.write(file, SyntheticModel.Shape.tinyMistral(), TensorType.Q4_0, 7);
         assertThat(sha256(file)).as("the generator must write the file the reference was made from")
                 .isEqualTo("1965ca5d7c0a39e94ca83e0a2a1a64f9d3aeb2f5c5e4ed223fa65a3107c196df");
         LlamaCppReference ref = reference("synthetic-mistral-q4_0.alceste.n64.kvf32.llamacpp.json");
-        GenerationResult r = Greedy.run(file, ref.promptTokens(), 64);
+        GenerationResult r = Greedy.run(file, ref.promptTokens(), 64, BackendOptions.defaults().withPlacement(placement));
         assertThat(r.first().tokens()).containsExactly(ref.generatedTokens());
         assertTopLogits(r, ref, SYNTHETIC_QUANTIZED_TOLERANCE);
     }
@@ -168,12 +176,13 @@ class LlamaCppParityTest {
      * the output's 390 rows taking ggml's non-interleaved Q4_K kernel), written by our writer with
      * random valid blocks in a Mistral-like shape whose rows are multiples of 256 (dim 256, 8
      * layers, GQA 4:1, FFN 768, θ = 1e6); the token embeddings are K-quants too. The references were
-     * made by llama.cpp's AVX2 build from these files.
+     * made by llama.cpp's AVX2 build from these files. The backend's own copy keeps K-quants in the
+     * file's layout: each file runs under both placements.
      */
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}, weights {2}")
     @MethodSource("kQuantFiles")
-    void kQuantMistralShapedFilesGive64IdenticalGreedyTokens(QuantMix mix, String digest,
-                                                                           @TempDir Path dir) throws Exception {
+    void kQuantMistralShapedFilesGive64IdenticalGreedyTokens(QuantMix mix, String digest, WeightPlacement placement,
+                                                             @TempDir Path dir) throws Exception {
         Path file = dir.resolve("synthetic-" + mix + ".gguf");
         SyntheticModel.write(file, SyntheticModel.Shape.kQuantMistral(), mix, 7);
         assertThat(sha256(file)).as("the generator must write the file the reference was made from").isEqualTo(digest);
@@ -182,17 +191,19 @@ class LlamaCppParityTest {
             assertThat(m.config().groupSize()).isEqualTo(4);
             assertThat(m.tokenizer().encode(ref.promptText())).containsExactly(ref.promptTokens());
         }
-        GenerationResult r = Greedy.run(file, ref.promptTokens(), 64);
+        GenerationResult r = Greedy.run(file, ref.promptTokens(), 64, BackendOptions.defaults().withPlacement(placement));
         assertThat(r.first().tokens()).containsExactly(ref.generatedTokens());
         assertTopLogits(r, ref, SYNTHETIC_QUANTIZED_TOLERANCE);
     }
 
     static Stream<Arguments> kQuantFiles() {
-        return Stream.of(
+        Stream<Arguments> files = Stream.of(
                 Arguments.of(QuantMix.Q4_K_M, "3df822f3d886b97609b2010bdcedb457cb1374fe4202591e0aa664c530d78c7b"),
                 Arguments.of(QuantMix.Q5_K_M, "a834b0a2b3cbbe98a134f096d7e12725cdc33f104af24ef8e722bd5252f1ef0e"),
                 Arguments.of(QuantMix.Q6_K, "a917bee988b434845f49902562143f94fa1b768eb88b5ed59112a607729bb3cf"),
                 Arguments.of(QuantMix.PURE_Q4_K, "b0f06697988c0600013d77a286767a17851e981e04f2e52d400f894ff24a9c1d"));
+        return files.flatMap(a -> Stream.of(WeightPlacement.MAP, WeightPlacement.COPY)
+                .map(placement -> Arguments.of(a.get()[0], a.get()[1], placement)));
     }
 
     private static void assertTopLogits(GenerationResult r, LlamaCppReference ref, double tolerance) {

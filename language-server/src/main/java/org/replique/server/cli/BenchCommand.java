@@ -50,6 +50,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
+    @Option(names = "--verbose", description = "also report where the timed repetitions spent their time, step by step "
+            + "(cpu backend)")
+    boolean verbose;
+
     @Option(names = "--typing", description = "replay typing at the end of --doc, one character per request "
             + "(with -n: tokens generated per request, default 1)")
     boolean typing;
@@ -106,12 +110,23 @@ public final class BenchCommand implements Callable<Integer> {
             double loadMs = (System.nanoTime() - loadStart) / 1e6;
             int bos = model.tokenizer().vocabulary().addBos() ? model.tokenizer().vocabulary().bos() : -1;
             int[] prompt = SyntheticPrompt.tokens(promptTokens, bos, model.config().vocabSize());
-            ThroughputBench.Result result = new ThroughputBench(backend).run(prompt, generatedTokens, repetitions, warmups);
+            ThroughputBench bench = new ThroughputBench(backend);
+            var profile = verbose && backend instanceof CpuBackend cpu ? cpu.profile() : null;
+            if (profile != null && warmups > 0) bench.run(prompt, generatedTokens, warmups, 0);
+            if (profile != null) profile.enable(true);
+            ThroughputBench.Result result = bench.run(prompt, generatedTokens, repetitions, profile != null ? 0 : warmups);
             ProcessMemory memory = ProcessMemory.read().orElse(null);
             if (json) {
-                out.println(Json.GSON.toJson(toJson(model, backend, result, loadMs, memory)));
+                JsonObject o = toJson(model, backend, result, loadMs, memory);
+                if (profile != null) {
+                    JsonArray lines = new JsonArray();
+                    profile.report().forEach(lines::add);
+                    o.add("profile", lines);
+                }
+                out.println(Json.GSON.toJson(o));
             } else {
                 printTable(out, model, backend, result, memory);
+                if (profile != null) profile.report().forEach(out::println);
             }
             out.flush();
         }
@@ -331,6 +346,7 @@ public final class BenchCommand implements Callable<Integer> {
         o.addProperty("backend", backend.description());
         o.addProperty("threads", backend instanceof CpuBackend cpu ? cpu.threads() : modelOptions.threads);
         o.addProperty("kv_type", modelOptions.backendOptions().kvType().wireName());
+        if (backend instanceof CpuBackend cpu) o.addProperty("weights_memory", cpu.placement().wireName());
         o.addProperty("n_prompt", r.promptTokens());
         o.addProperty("n_gen", r.generatedTokens());
         o.addProperty("repetitions", r.runs().length);

@@ -3,10 +3,11 @@ package org.replique.server.cli;
 import java.nio.file.Path;
 import org.replique.engine.backend.BackendOptions;
 import org.replique.engine.backend.KvType;
-import org.replique.server.hub.ModelReference;
+import org.replique.engine.backend.WeightPlacement;
 import org.replique.engine.model.EmbeddedModel;
 import org.replique.engine.model.LoadOptions;
 import org.replique.engine.model.WeightsFormat;
+import org.replique.server.hub.ModelReference;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs a model shares. */
@@ -36,6 +37,12 @@ public final class ModelOptions {
             description = "attention window in positions (default: from the model file; 0 = none)")
     int slidingWindow;
 
+    @Option(names = "--weights-memory", paramLabel = "WHERE", defaultValue = "auto",
+            description = "cpu backend: copy (read the weights from a copy made at start, in 2 MiB pages and the "
+                    + "kernels' layouts, the file's cached pages dropped), map (read them in place from the file "
+                    + "mapping) or auto (default: copy where memory allows)")
+    String weightsMemory;
+
     @Option(names = "--weights", paramLabel = "TYPE",
             description = "quantize float weights at load: q8_0 or q4_0 (default: as stored in the model)")
     String weights;
@@ -52,7 +59,7 @@ public final class ModelOptions {
     }
 
     public BackendOptions backendOptions() {
-        return new BackendOptions(threads, kernels, KvType.parse(kvType));
+        return new BackendOptions(threads, kernels, KvType.parse(kvType), WeightPlacement.parse(weightsMemory));
     }
 
     /** The context to allocate: the explicit value, else the model's, capped at Claire's 4096-token windows. */

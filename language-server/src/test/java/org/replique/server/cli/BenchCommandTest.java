@@ -45,6 +45,24 @@ class BenchCommandTest {
     }
 
     @Test
+    void verboseAddsWhereTheTimeWentAndTheWeightsCanBeCopiedOrMapped() {
+        for (String where : new String[] {"copy", "map"}) {
+            StringWriter out = new StringWriter();
+            CommandLine cl = Replique.commandLine(new Replique());
+            cl.setOut(new PrintWriter(out));
+            int status = cl.execute("bench", "-m", Fixtures.file("models/stories260K-q4_0.gguf").toString(),
+                    "-p", "6", "-n", "3", "-t", "2", "-r", "1", "--warmup", "1", "--verbose", "--json",
+                    "--weights-memory", where);
+            assertThat(status).isZero();
+            JsonObject o = JsonParser.parseString(out.toString()).getAsJsonObject();
+            assertThat(o.get("weights_memory").getAsString()).isEqualTo(where);
+            String profile = o.getAsJsonArray("profile").toString();
+            assertThat(profile).contains("prompt: 1 calls, 6 tokens").contains("decode: 2 calls, 2 tokens")
+                    .contains("gate/up matmul");
+        }
+    }
+
+    @Test
     void rejectsNonsense() {
         CommandLine cl = Replique.commandLine(new Replique());
         cl.setErr(new PrintWriter(new StringWriter()));
