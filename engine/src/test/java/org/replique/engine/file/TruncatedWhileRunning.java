@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.replique.engine.backend.Backend;
 import org.replique.engine.backend.BackendOptions;
+import org.replique.engine.backend.KvType;
+import org.replique.engine.backend.WeightPlacement;
 import org.replique.engine.backend.Backends;
 import org.replique.engine.backend.Cancellation;
 import org.replique.engine.backend.InferenceState;
@@ -23,7 +25,9 @@ public final class TruncatedWhileRunning {
         Path file = Path.of(args[0]);
         long warmMillis = Long.parseLong(args[2]);
         try (Model model = Model.load(file);
-             Backend backend = Backends.create("cpu", model, new BackendOptions(2, args[1]));
+             // Read from the mapping: a backend's own copy of the weights would not see the truncation.
+             Backend backend = Backends.create("cpu", model,
+                     new BackendOptions(2, args[1], KvType.F32, WeightPlacement.MAP));
              InferenceState state = backend.newState(64)) {
             int[] prompt = {1, 20, 30, 40, 50, 60, 70, 80};
             long start = System.nanoTime();
