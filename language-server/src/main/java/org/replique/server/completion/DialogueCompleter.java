@@ -188,9 +188,11 @@ public final class DialogueCompleter {
             Speech speech;
             try {
                 speech = speech(m, doc, line, prepared, request, plan, drafting ? draft : null, cancel);
-            } catch (CancellationException e) {
+            } catch (RuntimeException e) {
+                // The caller gave up, or a later alternative failed (a remote server's error): the
+                // alternatives written so far stand; without any, the caller hears why.
                 if (written.isEmpty()) throw e;
-                break; // the caller gave up: keep the alternatives written so far
+                break;
             }
             cost = cost == null ? speech.cost() : plus(cost, speech.cost());
             if (attempt == 0) speed = speech.tokensPerSecond();

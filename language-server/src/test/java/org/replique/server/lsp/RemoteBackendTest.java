@@ -137,8 +137,12 @@ class RemoteBackendTest {
     void aFailingServerSetsTheStatusAndItsRecoveryClearsIt() throws Exception {
         try (var scripted = new org.replique.server.remote.ScriptedServerAccess()) {
             for (int i = 0; i < 4; i++) scripted.status(503, "{\"error\":{\"message\":\"overloaded\"}}");
-            // Answers for the suggestion, its second try when empty, and the next speech written ahead.
-            for (int i = 0; i < 3; i++) scripted.stream(" Bonjour.");
+            // Answers for the suggestion, its alternatives and the next speech written ahead: each
+            // different, and none a line of the document (a suggestion repeating one is dropped).
+            for (String s : List.of(" Salut, Marie.", " Tu es en retard.", " Assieds-toi.", " Quelle heure est-il ?",
+                    " Je t'attendais.", " On y va ?", " Enfin !", " Tu as vu Jean ?")) {
+                scripted.stream(s);
+            }
             try (ServerHarness h = ServerHarness.ready(remote(scripted.baseUrl(), ", \"name\": \"claire\"")
                     .replace(COMMON, "\"completion\": {\"debounceMs\": 0, \"timeBudgetMs\": 20000}"))) {
                 assertThat(h.client.awaitStatus("ready").get("message").getAsString()).contains("estimated");
