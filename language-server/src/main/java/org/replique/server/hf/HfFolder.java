@@ -134,7 +134,9 @@ public final class HfFolder implements ModelFile {
             Map<String, String> index = new LinkedHashMap<>();
             for (Map.Entry<String, JsonElement> e : map.entrySet()) {
                 String shard = e.getValue().getAsString();
-                if (shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.startsWith(".")) {
+                // A file of the folder, by name only: no path, no parent, nothing a file system refuses.
+                if (shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.startsWith(".")
+                        || shard.chars().anyMatch(c -> c < 0x20)) {
                     throw new HfFolderException(Kind.CORRUPT_HEADER, file, "shard name '" + shard + "' is not a file of the folder");
                 }
                 index.put(e.getKey(), shard);

@@ -102,6 +102,10 @@ final class HfTokenizer {
                 }
             }
         }
+        // A tokenizer without an unknown token: llama.cpp takes id 0 for a SentencePiece vocabulary
+        // whose file names none (as a GGUF converted from this folder would have it), so a character
+        // with neither a piece nor a byte piece still gets an id of the vocabulary.
+        if (unknown < 0) unknown = 0;
         return Vocabulary.of(pieces, scores, types, bos, eos, unknown, addBos, addSpacePrefix);
     }
 

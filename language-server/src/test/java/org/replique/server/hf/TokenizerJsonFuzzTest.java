@@ -21,7 +21,11 @@ class TokenizerJsonFuzzTest {
 
     static Stream<Arguments> seeds() {
         return Stream.of(Arguments.of(HfFuzzFolder.text(HfFuzzFolder.TINY, HfTokenizer.JSON)),
-                Arguments.of(HfFuzzFolder.text(HfFuzzFolder.STORIES, HfTokenizer.JSON)));
+                Arguments.of(HfFuzzFolder.text(HfFuzzFolder.STORIES, HfTokenizer.JSON)),
+                // A finding: a few pieces, no unknown token, no byte pieces (ids of −1 before).
+                Arguments.of("""
+                        {"model": {"type": "BPE", "vocab": {"<s>": 0, "</s>": 1, "▁": 2, "a": 3, "▁a": 4},
+                         "merges": ["▁ a"]}}"""));
     }
 
     @MethodSource("seeds")
