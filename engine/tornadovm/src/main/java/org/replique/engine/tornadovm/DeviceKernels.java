@@ -117,6 +117,43 @@ final class DeviceKernels {
         return (int) (s < 0.0f ? -q : q);
     }
 
+    /**
+     * The half-precision bits of {@code v} rounded to the nearest F16 (ties to even), for |v| below
+     * 65520, from integers as {@link #roundToHalf} rounds: in the {@code k}-th binade from the
+     * bottom (the subnormals and the smallest normals share step 2^-24), {@code v} is {@code m}
+     * steps of 2^(k−24) with {@code m} in [1024, 2048] (or below 1024 for k = 0), which is the
+     * bit pattern {@code k·1024 + m}, a carry into the exponent included. Negative values, zero
+     * included, set the sign bit, as Java's {@code Float.floatToFloat16} does.
+     */
+    static int halfBits(float v) {
+        float a = TornadoMath.abs(v);
+        float inverse = 16777216.0f;       // 2^24
+        float binadeEnd = 1.220703125e-4f; // 2^-13
+        int binade = 0;
+        while (a >= binadeEnd && binade < 30) {
+            inverse *= 0.5f;
+            binadeEnd *= 2.0f;
+            binade++;
+        }
+        int bits = binade * 1024 + (int) roundHalfEven(a * inverse);
+        return v < 0.0f ? bits | 0x8000 : bits;
+    }
+
+    /**
+     * GELU as ggml's CPU backend computes it for F32 activations (and the CPU backend with it):
+     * 0 at or below −10, {@code v} at or above 10, otherwise the entry of {@code table} (65536
+     * results, one per F16 input, {@link GeluTable}) for {@code v} rounded to F16.
+     */
+    static float gelu(float v, FloatArray table) {
+        float r = v;
+        if (v <= -10.0f) {
+            r = 0.0f;
+        } else if (v < 10.0f) {
+            r = table.get(halfBits(v));
+        }
+        return r;
+    }
+
     /** Four int8 quants in one int, the first in the lowest byte (the order of the bytes in memory). */
     static int pack(int q0, int q1, int q2, int q3) {
         return (q0 & 255) | ((q1 & 255) << 8) | ((q2 & 255) << 16) | (q3 << 24);
@@ -139,29 +176,48 @@ final class DeviceKernels {
 
     // ---- Product inputs ---------------------------------------------------------------------------
 
+    /** Where {@link #quantizeBlock} takes its values from: {@code x} itself, or a norm of it. */
+    static final int RAW = 0;
+    static final int RMS = 1;
+    static final int LAYER = 2;
+
+    /**
+     * Value {@code i} of {@code x} as the norm {@code mode} outputs it: {@code x} itself
+     * ({@link #RAW}); RMSNorm's {@code x · scale · weight[w]} ({@link #RMS}); LayerNorm's
+     * {@code (x − mean) · scale · weight[w] + bias[w]} ({@link #LAYER}).
+     */
+    static float normed(FloatArray x, int i, float mean, float scale, FloatArray weight, FloatArray bias, int w,
+                        int mode) {
+        float v = x.get(i);
+        if (mode == RMS) {
+            v = v * scale * weight.get(w);
+        } else if (mode == LAYER) {
+            v = (v - mean) * scale * weight.get(w) + bias.get(w);
+        }
+        return v;
+    }
+
     /**
      * Quantizes 32 values into Q8_0 block {@code block}, as ggml quantizes the input of Q8_0/Q4_0
      * weights: scale {@code amax/127} rounded to F16, quants {@code rint(v · 127/amax)}. The values
-     * are {@code x[at + j] · scale · weight[w + j]} with {@code useWeight = 1} (RMSNorm's output),
-     * or {@code x[at + j]} itself with {@code useWeight = 0} ({@code scale} and {@code weight} are
-     * then unused; a kernel passes any array, as TornadoVM has no null arguments). They are computed
-     * again for each pass over them by the same float operations, so they round as stored F32 values
-     * would.
+     * are {@code x[at + j]} as the norm {@code mode} outputs them ({@link #normed}; with
+     * {@link #RAW} the other arguments are unused, and a kernel passes any array, as TornadoVM has
+     * no null arguments). They are computed again for each pass over them by the same float
+     * operations, so they round as stored F32 values would.
      */
-    static void quantizeBlock(FloatArray x, int at, float scale, FloatArray weight, int w, int useWeight,
-                              IntArray xq, FloatArray xs, int block) {
+    static void quantizeBlock(FloatArray x, int at, float mean, float scale, FloatArray weight, FloatArray bias, int w,
+                              int mode, IntArray xq, FloatArray xs, int block) {
         float amax = 0.0f;
         for (int j = 0; j < 32; j++) {
-            float v = useWeight == 1 ? x.get(at + j) * scale * weight.get(w + j) : x.get(at + j);
-            amax = TornadoMath.max(amax, TornadoMath.abs(v));
+            amax = TornadoMath.max(amax, TornadoMath.abs(normed(x, at + j, mean, scale, weight, bias, w + j, mode)));
         }
         float id = amax != 0.0f ? 127.0f / amax : 0.0f;
         xs.set(block, roundToHalf(amax / 127.0f));
         for (int j = 0; j < 32; j += 4) {
-            float v0 = useWeight == 1 ? x.get(at + j) * scale * weight.get(w + j) : x.get(at + j);
-            float v1 = useWeight == 1 ? x.get(at + j + 1) * scale * weight.get(w + j + 1) : x.get(at + j + 1);
-            float v2 = useWeight == 1 ? x.get(at + j + 2) * scale * weight.get(w + j + 2) : x.get(at + j + 2);
-            float v3 = useWeight == 1 ? x.get(at + j + 3) * scale * weight.get(w + j + 3) : x.get(at + j + 3);
+            float v0 = normed(x, at + j, mean, scale, weight, bias, w + j, mode);
+            float v1 = normed(x, at + j + 1, mean, scale, weight, bias, w + j + 1, mode);
+            float v2 = normed(x, at + j + 2, mean, scale, weight, bias, w + j + 2, mode);
+            float v3 = normed(x, at + j + 3, mean, scale, weight, bias, w + j + 3, mode);
             xq.set(block * 8 + (j >> 2), pack(quant(v0, id), quant(v1, id), quant(v2, id), quant(v3, id)));
         }
     }
@@ -178,7 +234,7 @@ final class DeviceKernels {
             if (form == AS_Q8) {
                 int blocks = cols >> 5;
                 for (int k = context.localIdx; k < blocks; k += LANES) {
-                    quantizeBlock(x, t * cols + 32 * k, 1.0f, x, 0, 0, xq, xs, t * blocks + k);
+                    quantizeBlock(x, t * cols + 32 * k, 0.0f, 1.0f, x, x, 0, RAW, xq, xs, t * blocks + k);
                 }
             } else {
                 for (int c = context.localIdx; c < cols; c += LANES) {
@@ -218,11 +274,112 @@ final class DeviceKernels {
             if (form == AS_Q8) {
                 int blocks = dim >> 5;
                 for (int k = lane; k < blocks; k += LANES) {
-                    quantizeBlock(x, t * dim + 32 * k, scale, weight, 32 * k, 1, xq, xs, o * blocks + k);
+                    quantizeBlock(x, t * dim + 32 * k, 0.0f, scale, weight, weight, 32 * k, RMS, xq, xs, o * blocks + k);
                 }
             } else {
                 for (int c = lane; c < dim; c += LANES) {
                     float v = x.get(t * dim + c) * scale * weight.get(c);
+                    out.set(o * dim + c, form == AS_F16 ? roundToHalf(v) : v);
+                }
+            }
+        }
+    }
+
+    /**
+     * LayerNorm, one work-group per token, written in the form the next product takes (as
+     * {@link #rmsNorm}): {@code (x[t] − mean) / sqrt(var + eps) · weight + bias}. ggml sums
+     * {@code x} in double and rounds the sum to float before dividing, and sums the squared
+     * deviations in double over groups of eight first added in float
+     * ({@code (s0+s4 + s2+s6) + (s1+s5 + s3+s7)}, its AVX2 reduction of a vector). No kernel here
+     * uses doubles (many GPUs run them slowly, some not at all), so both sums are kept as an
+     * unevaluated pair of floats (each addition's rounding error carried in the low part), which
+     * holds about 48 significant bits: the float mean is the CPU's. TornadoVM contracts
+     * {@code a·b + c} into one fused multiply-add where the CPU rounds twice (a square added to
+     * another, the bias added), one rounding apart.
+     */
+    static void layerNorm(KernelContext context, IntArray meta, FloatArray x, FloatArray weight, FloatArray bias,
+                          FloatArray out, IntArray xq, FloatArray xs, int dim, float eps, int lastOnly, int form) {
+        int lane = context.localIdx;
+        int count = meta.get(COUNT);
+        int t = lastOnly == 1 ? count - 1 : context.groupIdx;
+        if (t >= 0 && t < count) {
+            float[] high = context.allocateFloatLocalArray(LANES);
+            float[] low = context.allocateFloatLocalArray(LANES);
+            int row = t * dim;
+            float hi = 0.0f;
+            float lo = 0.0f;
+            for (int c = lane; c < dim; c += LANES) {
+                float v = x.get(row + c);
+                float s = hi + v;
+                float part = s - hi;
+                lo += (hi - (s - part)) + (v - part);
+                hi = s;
+            }
+            high[lane] = hi;
+            low[lane] = lo;
+            context.localBarrier();
+            float sumHi = 0.0f;
+            float sumLo = 0.0f;
+            for (int l = 0; l < LANES; l++) {
+                float v = high[l];
+                float s = sumHi + v;
+                float part = s - sumHi;
+                sumLo += (sumHi - (s - part)) + (v - part) + low[l];
+                sumHi = s;
+            }
+            float mean = (sumHi + sumLo) / dim;
+            context.localBarrier();
+
+            hi = 0.0f;
+            lo = 0.0f;
+            for (int g = lane; 8 * g + 7 < dim; g += LANES) {
+                int at = row + 8 * g;
+                float d0 = x.get(at) - mean;
+                float d1 = x.get(at + 1) - mean;
+                float d2 = x.get(at + 2) - mean;
+                float d3 = x.get(at + 3) - mean;
+                float d4 = x.get(at + 4) - mean;
+                float d5 = x.get(at + 5) - mean;
+                float d6 = x.get(at + 6) - mean;
+                float d7 = x.get(at + 7) - mean;
+                float v = ((d0 * d0 + d4 * d4) + (d2 * d2 + d6 * d6)) + ((d1 * d1 + d5 * d5) + (d3 * d3 + d7 * d7));
+                float s = hi + v;
+                float part = s - hi;
+                lo += (hi - (s - part)) + (v - part);
+                hi = s;
+            }
+            if (lane == 0) {
+                for (int c = dim - dim % 8; c < dim; c++) {
+                    float d = x.get(row + c) - mean;
+                    float v = d * d;
+                    float s = hi + v;
+                    float part = s - hi;
+                    lo += (hi - (s - part)) + (v - part);
+                    hi = s;
+                }
+            }
+            high[lane] = hi;
+            low[lane] = lo;
+            context.localBarrier();
+            sumHi = 0.0f;
+            sumLo = 0.0f;
+            for (int l = 0; l < LANES; l++) {
+                float v = high[l];
+                float s = sumHi + v;
+                float part = s - sumHi;
+                sumLo += (sumHi - (s - part)) + (v - part) + low[l];
+                sumHi = s;
+            }
+            float scale = 1.0f / TornadoMath.sqrt((sumHi + sumLo) / dim + eps);
+            int o = lastOnly == 1 ? 0 : t;
+            if (form == AS_Q8) {
+                int blocks = dim >> 5;
+                for (int k = lane; k < blocks; k += LANES) {
+                    quantizeBlock(x, row + 32 * k, mean, scale, weight, bias, 32 * k, LAYER, xq, xs, o * blocks + k);
+                }
+            } else {
+                for (int c = lane; c < dim; c += LANES) {
+                    float v = normed(x, row + c, mean, scale, weight, bias, c, LAYER);
                     out.set(o * dim + c, form == AS_F16 ? roundToHalf(v) : v);
                 }
             }
@@ -235,6 +392,8 @@ final class DeviceKernels {
     static final int STORE = 0;
     static final int ADD = 1;
     static final int SWIGLU = 2;
+    static final int GELU = 3;
+    static final int JOIN = 4;
 
     /**
      * This work-item's share of {@code W[row] · x[t]}, with the activations in the form the weights'
@@ -325,7 +484,11 @@ final class DeviceKernels {
      * {@link #STORE} writes it to {@code out[t][row]}, {@link #ADD} adds it there (a projection into
      * the residual stream), and {@link #SWIGLU} computes SwiGLU's first half,
      * {@code out[t][row] = silu(G[row] · x[t]) · (U[row] · x[t])}, from gate and up matrices stacked
-     * in one ({@code rows} gate rows, then as many up rows).
+     * in one ({@code rows} gate rows, then as many up rows); {@link #GELU} stores
+     * {@code gelu(W[row] · x[t])} by the table {@code extra} ({@link #gelu}); {@link #JOIN} adds
+     * the product and {@code extra} (the attention's output projection) to the residual stream in
+     * ggml's order, {@code out = (W·x + extra) + out}, for a block whose attention and
+     * feed-forward run side by side. The other epilogues ignore {@code extra}.
      *
      * <p>One launch multiplies the chunk's whole activation matrix: a work-group streams its weight
      * row from device memory once and meets it again in cache for the chunk's other tokens. Each
@@ -337,7 +500,7 @@ final class DeviceKernels {
      */
     static void product(KernelContext context, IntArray meta, FloatArray x, IntArray xq, FloatArray xs,
                         FloatArray out, FloatArray f, IntArray q, ShortArray h, int format, int rows, int cols,
-                        int epilogue) {
+                        int epilogue, FloatArray extra) {
         int row = context.groupIdx;
         int lane = context.localIdx;
         int count = meta.get(COUNT);
@@ -359,6 +522,10 @@ final class DeviceKernels {
                     out.set(o, sum);
                 } else if (epilogue == ADD) {
                     out.set(o, out.get(o) + sum);
+                } else if (epilogue == GELU) {
+                    out.set(o, gelu(sum, extra));
+                } else if (epilogue == JOIN) {
+                    out.set(o, (sum + extra.get(o)) + out.get(o));
                 } else if (part == 0) {
                     gate[t] = sum;
                 } else {
@@ -377,10 +544,17 @@ final class DeviceKernels {
      * Rotary embedding of the chunk's queries and keys (in place in {@code qkv}, one work-group per
      * token) and the write of its keys and values into the cache. {@code rope} holds, per token,
      * the cosine and sine of each rotated pair's angle, computed on the host from the model's θ.
+     * Pair {@code i} (of {@code ropeDims/2} per head) is elements {@code (2i, 2i+1)}, or
+     * {@code (i, i + ropeDims/2)} with {@code halves = 1} (NeoX's layout); elements from
+     * {@code ropeDims} on are not rotated. A pair {@code (a, b)} becomes
+     * {@code (fma(a, cos, −(b·sin)), fma(a, sin, b·cos))}, as ggml's x86 build and the CPU backend
+     * compute it: written as {@code a·cos + b·(−sin)} and {@code a·sin + b·cos}, each sum of two
+     * products is contracted by TornadoVM (which fuses an addition with the product that is its
+     * first operand) into exactly those fused multiply-adds.
      */
     static void ropeAndStore(KernelContext context, IntArray meta, IntArray pages, FloatArray qkv, FloatArray rope,
                              FloatArray keys, FloatArray values, int heads, int kvHeads, int headDim, int ropeDims,
-                             int tablePages) {
+                             int tablePages, int halves) {
         int t = context.groupIdx;
         int lane = context.localIdx;
         int count = meta.get(COUNT);
@@ -390,34 +564,34 @@ final class DeviceKernels {
             int row = t * (qDim + 2 * kvDim);
             int pos = meta.get(START) + t;
             int slot = pages.get((pos / PAGE) % tablePages) * PAGE + pos % PAGE;
-            int pairs = headDim / 2;
+            int pairs = ropeDims / 2;
+            int partner = halves == 1 ? pairs : 1;
             for (int p = lane; p < heads * pairs; p += LANES) {
-                int i = 2 * (p % pairs);
-                if (i < ropeDims) {
-                    int at = row + (p / pairs) * headDim + i;
-                    float a = qkv.get(at);
-                    float b = qkv.get(at + 1);
-                    float cos = rope.get(t * ropeDims + i);
-                    float sin = rope.get(t * ropeDims + i + 1);
-                    qkv.set(at, a * cos - b * sin);
-                    qkv.set(at + 1, a * sin + b * cos);
-                }
+                int i = p % pairs;
+                int at = row + (p / pairs) * headDim + (halves == 1 ? i : 2 * i);
+                float a = qkv.get(at);
+                float b = qkv.get(at + partner);
+                float cos = rope.get(t * ropeDims + 2 * i);
+                float sin = rope.get(t * ropeDims + 2 * i + 1);
+                float negativeSin = -sin;
+                qkv.set(at, a * cos + b * negativeSin);
+                qkv.set(at + partner, a * sin + b * cos);
             }
             for (int p = lane; p < kvHeads * pairs; p += LANES) {
-                int i = 2 * (p % pairs);
-                int within = (p / pairs) * headDim + i;
+                int i = p % pairs;
+                int within = (p / pairs) * headDim + (halves == 1 ? i : 2 * i);
                 float a = qkv.get(row + qDim + within);
-                float b = qkv.get(row + qDim + within + 1);
-                if (i < ropeDims) {
-                    float cos = rope.get(t * ropeDims + i);
-                    float sin = rope.get(t * ropeDims + i + 1);
-                    float ra = a * cos - b * sin;
-                    float rb = a * sin + b * cos;
-                    a = ra;
-                    b = rb;
-                }
-                keys.set(slot * kvDim + within, a);
-                keys.set(slot * kvDim + within + 1, b);
+                float b = qkv.get(row + qDim + within + partner);
+                float cos = rope.get(t * ropeDims + 2 * i);
+                float sin = rope.get(t * ropeDims + 2 * i + 1);
+                float negativeSin = -sin;
+                keys.set(slot * kvDim + within, a * cos + b * negativeSin);
+                keys.set(slot * kvDim + within + partner, a * sin + b * cos);
+            }
+            int plain = headDim - ropeDims;
+            for (int p = lane; p < kvHeads * plain; p += LANES) {
+                int within = (p / plain) * headDim + ropeDims + p % plain;
+                keys.set(slot * kvDim + within, qkv.get(row + qDim + within));
             }
             for (int c = lane; c < kvDim; c += LANES) {
                 values.set(slot * kvDim + c, qkv.get(row + qDim + kvDim + c));

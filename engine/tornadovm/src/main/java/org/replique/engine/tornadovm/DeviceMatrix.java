@@ -3,6 +3,8 @@ package org.replique.engine.tornadovm;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Set;
+import java.util.TreeSet;
 import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.Blocks;
 import org.replique.engine.tensor.WeightMatrix;
@@ -44,6 +46,8 @@ final class DeviceMatrix {
     final FloatArray floats;
     final IntArray quants;
     final ShortArray halves;
+    /** The file's types that were widened to F32 here for want of a device kernel (K-quants), for the description. */
+    final Set<String> widenedFrom = new TreeSet<>();
 
     private DeviceMatrix(int format, int rows, int cols, FloatArray floats, IntArray quants, ShortArray halves) {
         this.format = format;
@@ -80,12 +84,18 @@ final class DeviceMatrix {
             case Q4_0 -> Q4_0;
             case F16 -> F16;
         };
-        return switch (format) {
+        DeviceMatrix m = switch (format) {
             case Q8_0 -> q8(host, parts, rows, cols);
             case Q4_0 -> q4(host, parts, rows, cols);
             case F16 -> f16(host, parts, rows, cols);
             default -> f32(host, parts, rows, cols);
         };
+        for (WeightMatrix p : parts) {
+            if (p.type() == GgmlType.Q4_K || p.type() == GgmlType.Q5_K || p.type() == GgmlType.Q6_K) {
+                m.widenedFrom.add(p.type().name());
+            }
+        }
+        return m;
     }
 
     /** The form {@link DeviceKernels} gives the input of a product with this matrix. */

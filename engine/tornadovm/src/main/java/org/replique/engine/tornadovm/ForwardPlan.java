@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import org.replique.engine.model.BlockLayout;
 import org.replique.engine.model.ModelConfig;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
@@ -79,6 +80,10 @@ final class ForwardPlan implements AutoCloseable {
     private final FloatArray qkv;
     private final FloatArray attention;
     private final FloatArray hidden;
+    /** The attention's output projection, kept apart until it joins the residual with the MLP's (parallel blocks). */
+    private final FloatArray projected;
+    /** GELU's F16 table (GELU feed-forwards; otherwise one unused element, what products without it pass). */
+    private final FloatArray geluTable;
     // A product's input in the form its weights take: F16-rounded values, or Q8_0 quants and scales.
     private final FloatArray rounded;
     private final IntArray quants;
@@ -116,6 +121,8 @@ final class ForwardPlan implements AutoCloseable {
         qkv = new FloatArray(CHUNK * qkvDim);
         attention = new FloatArray(CHUNK * qDim);
         hidden = new FloatArray(CHUNK * c.ffnDim());
+        projected = new FloatArray(c.block().parallel() ? CHUNK * dim : 1);
+        geluTable = c.block().feedForward() == BlockLayout.FeedForward.GELU ? GeluTable.build(host) : new FloatArray(1);
         int widest = widest(c);
         rounded = new FloatArray(CHUNK * widest);
         quants = new IntArray(CHUNK * widest / 4);
@@ -140,16 +147,17 @@ final class ForwardPlan implements AutoCloseable {
             TaskGraph graph = new TaskGraph(graphName(g));
             if (g == 0) {
                 graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, x, meta, rope, pages);
-                graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, xb, qkv, attention, hidden, rounded, quants,
-                        scales);
+                graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, xb, qkv, attention, hidden, projected, rounded,
+                        quants, scales, geluTable);
             } else {
-                graph.consumeFromDevice(graphName(g - 1), x, meta, rope, pages, xb, qkv, attention, hidden, rounded,
-                        quants, scales);
+                graph.consumeFromDevice(graphName(g - 1), x, meta, rope, pages, xb, qkv, attention, hidden, projected,
+                        rounded, quants, scales, geluTable);
             }
             for (int l = g * perGraph; l < Math.min(layers, (g + 1) * perGraph); l++) {
                 addLayer(graph, l, weights.layers().get(l), keys.get(l), values.get(l), context);
             }
-            graph.persistOnDevice(x, meta, rope, pages, xb, qkv, attention, hidden, rounded, quants, scales);
+            graph.persistOnDevice(x, meta, rope, pages, xb, qkv, attention, hidden, projected, rounded, quants, scales,
+                    geluTable);
             graphs.add(graph.snapshot());
         }
         graphs.add(logitsGraph(weights, context).snapshot());
@@ -196,24 +204,74 @@ final class ForwardPlan implements AutoCloseable {
         return Math.max(Math.max(c.dim(), c.heads() * c.headDim()), c.ffnDim());
     }
 
-    /** The tasks of layer {@code l}, named after their step with the layer's index ({@code qkv7}). */
+    /**
+     * The tasks of layer {@code l}, named after their step with the layer's index ({@code qkv7}),
+     * in the order the model's {@link BlockLayout} gives: attention then feed-forward, each added
+     * to the residual stream; or, in a parallel block, the MLP first (it reads the attention norm's
+     * output, which the attention's own work then overwrites), then the attention, whose output
+     * projection joins the MLP's into the residual.
+     */
     private void addLayer(TaskGraph g, int l, DeviceWeights.Layer w, FloatArray k, FloatArray v, KernelContext context) {
-        int dim = c.dim();
+        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.norms().toArray());
+        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, k, v);
+        upload(g, w.qkv());
+        upload(g, w.wo());
+        upload(g, w.up());
+        upload(g, w.down());
+
+        if (c.block().parallel()) {
+            norm(g, "attnNorm" + l, context, w.attentionNorm(), w.attentionNormBias(), xb, 0, w.up().inputForm());
+            up(g, l, w, context);
+            if (w.attentionNorm2() != null) {
+                norm(g, "attnNorm2" + l, context, w.attentionNorm2(), w.attentionNorm2Bias(), xb, 0,
+                        w.qkv().inputForm());
+            } else if (w.qkv().inputForm() != w.up().inputForm()) {
+                norm(g, "qkvInput" + l, context, w.attentionNorm(), w.attentionNormBias(), xb, 0, w.qkv().inputForm());
+            }
+            attention(g, l, w, k, v, context, DeviceKernels.STORE, projected);
+            down(g, l, w, context, DeviceKernels.JOIN, projected);
+        } else {
+            norm(g, "attnNorm" + l, context, w.attentionNorm(), w.attentionNormBias(), xb, 0, w.qkv().inputForm());
+            attention(g, l, w, k, v, context, DeviceKernels.ADD, x);
+            norm(g, "ffnNorm" + l, context, w.ffnNorm(), null, xb, 0, w.up().inputForm());
+            up(g, l, w, context);
+            down(g, l, w, context, DeviceKernels.ADD, geluTable);
+        }
+    }
+
+    /**
+     * The layout's norm of {@code x} into {@code out} in {@code form}: RMSNorm, or LayerNorm with
+     * {@code bias}; of every token of the chunk, or ({@code lastOnly = 1}) of its last into row 0.
+     */
+    private void norm(TaskGraph g, String name, KernelContext context, FloatArray weight, FloatArray bias,
+                      FloatArray out, int lastOnly, int form) {
+        if (c.block().norm() == BlockLayout.Norm.RMS) {
+            g.task(name, DeviceKernels::rmsNorm, context, meta, x, weight, out, quants, scales, c.dim(), c.normEps(),
+                    lastOnly, form);
+        } else {
+            g.task(name, DeviceKernels::layerNorm, context, meta, x, weight, bias, out, quants, scales, c.dim(),
+                    c.normEps(), lastOnly, form);
+        }
+        if (lastOnly == 1) {
+            schedule(g, name, 1);
+        } else {
+            perToken(g, name, 1);
+        }
+    }
+
+    /**
+     * Q/K/V from the normalized input, RoPE with the cache write, attention, and the output
+     * projection, whose result {@code outputEpilogue} puts into {@code outputTo}.
+     */
+    private void attention(TaskGraph g, int l, DeviceWeights.Layer w, FloatArray k, FloatArray v,
+                           KernelContext context, int outputEpilogue, FloatArray outputTo) {
         int heads = c.heads();
         int headDim = c.headDim();
         float scale = 1.0f / (float) Math.sqrt(headDim);
-        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.attentionNorm(), w.ffnNorm(), k, v);
-        upload(g, w.qkv());
-        upload(g, w.wo());
-        upload(g, w.gateUp());
-        upload(g, w.down());
-
-        g.task("attnNorm" + l, DeviceKernels::rmsNorm, context, meta, x, w.attentionNorm(), xb, quants, scales, dim,
-                c.normEps(), 0, w.qkv().inputForm());
-        perToken(g, "attnNorm" + l, 1);
-        product(g, "qkv" + l, DeviceKernels.STORE, context, meta, xb, qkv, w.qkv(), w.qkv().rows);
+        product(g, "qkv" + l, DeviceKernels.STORE, context, meta, xb, qkv, w.qkv(), w.qkv().rows, geluTable);
+        int halves = c.block().rope() == BlockLayout.Rope.HALVES ? 1 : 0;
         g.task("rope" + l, DeviceKernels::ropeAndStore, context, meta, pages, qkv, rope, k, v, heads, c.kvHeads(),
-                headDim, c.ropeDims(), poolPages);
+                headDim, c.ropeDims(), poolPages, halves);
         perToken(g, "rope" + l, 1);
         // Attention quantizes its own head's output when a head is whole Q8_0 blocks; otherwise a
         // conversion follows it.
@@ -223,30 +281,40 @@ final class ForwardPlan implements AutoCloseable {
                 heads, c.kvHeads(), headDim, c.slidingWindow(), scale, poolPages, attentionForm);
         perToken(g, "attention" + l, heads);
         if (attentionForm != woForm) {
-            convert(g, "woInput" + l, context, attention, c.heads() * headDim, woForm);
+            convert(g, "woInput" + l, context, attention, heads * headDim, woForm);
         }
-        product(g, "wo" + l, DeviceKernels.ADD, context, meta, attention, x, w.wo(), w.wo().rows);
-        g.task("ffnNorm" + l, DeviceKernels::rmsNorm, context, meta, x, w.ffnNorm(), xb, quants, scales, dim,
-                c.normEps(), 0, w.gateUp().inputForm());
-        perToken(g, "ffnNorm" + l, 1);
-        product(g, "gateUp" + l, DeviceKernels.SWIGLU, context, meta, xb, hidden, w.gateUp(), c.ffnDim());
+        product(g, "wo" + l, outputEpilogue, context, meta, attention, outputTo, w.wo(), w.wo().rows, geluTable);
+    }
+
+    /** The feed-forward's first product with its activation: {@code silu(gate)·up}, or {@code gelu(up)}, into {@link #hidden}. */
+    private void up(TaskGraph g, int l, DeviceWeights.Layer w, KernelContext context) {
+        int epilogue = c.block().feedForward() == BlockLayout.FeedForward.GELU ? DeviceKernels.GELU
+                : DeviceKernels.SWIGLU;
+        product(g, (epilogue == DeviceKernels.GELU ? "upGelu" : "gateUp") + l, epilogue, context, meta, xb, hidden,
+                w.up(), c.ffnDim(), geluTable);
+    }
+
+    /** {@link #hidden} converted for the down projection, then the down projection into the residual. */
+    private void down(TaskGraph g, int l, DeviceWeights.Layer w, KernelContext context, int epilogue, FloatArray extra) {
         FloatArray downInput = hidden;
         if (w.down().inputForm() != AS_F32) {
             convert(g, "downInput" + l, context, hidden, c.ffnDim(), w.down().inputForm());
             downInput = rounded;
         }
-        product(g, "down" + l, DeviceKernels.ADD, context, meta, downInput, x, w.down(), w.down().rows);
+        product(g, "down" + l, epilogue, context, meta, downInput, x, w.down(), w.down().rows, extra);
     }
 
     private TaskGraph logitsGraph(DeviceWeights w, KernelContext context) {
         TaskGraph g = new TaskGraph("logits");
         g.consumeFromDevice(graphName(layerGraphs - 1), x, meta, quants, scales);
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNorm(), oneToken, last);
+        if (w.outputNormBias() != null) {
+            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNormBias());
+        }
         upload(g, w.output());
-        g.task("norm", DeviceKernels::rmsNorm, context, meta, x, w.outputNorm(), last, quants, scales, c.dim(),
-                c.normEps(), 1, w.output().inputForm());
-        schedule(g, "norm", 1);
-        product(g, "output", DeviceKernels.STORE, context, oneToken, last, logits, w.output(), w.output().rows);
+        norm(g, "norm", context, w.outputNorm(), w.outputNormBias(), last, 1, w.output().inputForm());
+        // x is not read by the output product: it stands for the unused extra argument.
+        product(g, "output", DeviceKernels.STORE, context, oneToken, last, logits, w.output(), w.output().rows, x);
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, logits);
         return g;
     }
@@ -263,13 +331,14 @@ final class ForwardPlan implements AutoCloseable {
 
     /**
      * Adds the product {@code name} of {@code m} with the input {@code in} (or, for quantized
-     * weights, the Q8_0 blocks the previous task wrote), with {@code epilogue}.
+     * weights, the Q8_0 blocks the previous task wrote), with {@code epilogue} and its
+     * {@code extra} array (an array the task does not otherwise take when the epilogue reads none).
      */
     private void product(TaskGraph g, String name, int epilogue, KernelContext context, IntArray count,
-                         FloatArray in, FloatArray out, DeviceMatrix m, int rows) {
+                         FloatArray in, FloatArray out, DeviceMatrix m, int rows, FloatArray extra) {
         schedule(g, name, rows);
         g.task(name, DeviceKernels::product, context, count, in, quants, scales, out, m.floats, m.quants, m.halves,
-                m.format, rows, m.cols, epilogue);
+                m.format, rows, m.cols, epilogue, extra);
     }
 
     /**
@@ -299,8 +368,9 @@ final class ForwardPlan implements AutoCloseable {
         long qDim = (long) c.heads() * c.headDim();
         long widest = widest(c);
         long perToken = 2L * c.dim() + c.ropeDims() + qDim + 2L * c.kvDim() + qDim + c.ffnDim() + widest + widest / 4
-                + widest / 32;
-        return 4L * (CHUNK * perToken + c.dim() + c.vocabSize());
+                + widest / 32 + (c.block().parallel() ? c.dim() : 0);
+        long table = c.block().feedForward() == BlockLayout.FeedForward.GELU ? GeluTable.ENTRIES : 0;
+        return 4L * (CHUNK * perToken + c.dim() + c.vocabSize() + table);
     }
 
     /**
