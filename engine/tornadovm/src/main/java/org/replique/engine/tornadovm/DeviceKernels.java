@@ -51,6 +51,12 @@ final class DeviceKernels {
     static final int AS_F32 = 0;
     static final int AS_F16 = 1;
     static final int AS_Q8 = 2;
+    /**
+     * F32 values rounded as ggml's Q8_K blocks of 256 round them (what the K-quants multiply, which
+     * the device holds widened to F32): the product then sums the same weights times the same
+     * activations as llama.cpp, in float instead of integers.
+     */
+    static final int AS_Q8K = 3;
 
     /** A score no real one goes below; finite because fast-math builds may assume no infinities. */
     private static final float LOWEST = -3.0e38f;
@@ -225,7 +231,9 @@ final class DeviceKernels {
     /**
      * The chunk's activations {@code x} ({@code cols} per token) in the form {@code form}, one
      * work-group per token: F16-rounded into {@code out}, or Q8_0 blocks into {@code xq}/{@code xs}
-     * (one block per work-item). What the down projection multiplies, after SwiGLU.
+     * (one block per work-item), or rounded as Q8_K blocks into {@code out} (one block of 256 per
+     * work-item). What the down projection multiplies, after its activation; what a norm's or the
+     * attention's output becomes for K-quant weights.
      */
     static void convert(KernelContext context, IntArray meta, FloatArray x, FloatArray out, IntArray xq, FloatArray xs,
                         int cols, int form) {
@@ -236,12 +244,43 @@ final class DeviceKernels {
                 for (int k = context.localIdx; k < blocks; k += LANES) {
                     quantizeBlock(x, t * cols + 32 * k, 0.0f, 1.0f, x, x, 0, RAW, xq, xs, t * blocks + k);
                 }
+            } else if (form == AS_Q8K) {
+                for (int k = context.localIdx; k < cols >> 8; k += LANES) {
+                    roundBlockK(x, out, t * cols + 256 * k);
+                }
             } else {
                 for (int c = context.localIdx; c < cols; c += LANES) {
                     float v = x.get(t * cols + c);
                     out.set(t * cols + c, form == AS_F16 ? roundToHalf(v) : v);
                 }
             }
+        }
+    }
+
+    /**
+     * The 256 values from {@code at} as ggml's {@code quantize_row_q8_K} rounds them, into
+     * {@code out}: with {@code max} the first value of largest magnitude, quants
+     * {@code min(127, rint(v · iscale))} for {@code iscale = −127/max}, times the scale
+     * {@code 1/iscale} (an all-zero block stays zero).
+     */
+    static void roundBlockK(FloatArray x, FloatArray out, int at) {
+        float max = 0.0f;
+        float amax = 0.0f;
+        for (int j = 0; j < 256; j++) {
+            float v = x.get(at + j);
+            float a = TornadoMath.abs(v);
+            if (a > amax) {
+                amax = a;
+                max = v;
+            }
+        }
+        float iscale = amax != 0.0f ? -127.0f / max : 0.0f;
+        float d = amax != 0.0f ? 1.0f / iscale : 0.0f;
+        for (int j = 0; j < 256; j++) {
+            float s = iscale * x.get(at + j);
+            float q = roundHalfEven(TornadoMath.abs(s));
+            q = s < 0.0f ? -q : q;
+            out.set(at + j, d * TornadoMath.min(127.0f, q));
         }
     }
 
@@ -413,6 +452,8 @@ final class DeviceKernels {
             sum = f16Dot(h, row, cols, x, t, lane);
         } else if (format == DeviceMatrix.Q8_0) {
             sum = q8Dot(f, q, row, cols, xq, xs, t, lane);
+        } else if (format == DeviceMatrix.K8) {
+            sum = k8Dot(f, q, row, cols, x, t, lane);
         } else {
             sum = q4Dot(f, q, row, cols, xq, xs, t, lane);
         }
@@ -435,6 +476,30 @@ final class DeviceKernels {
         int xBase = t * cols;
         for (int c = lane; c < cols; c += LANES) {
             sum += half(h.get(base + c)) * x.get(xBase + c);
+        }
+        return sum;
+    }
+
+    /**
+     * K-quants decoded to groups of 16 ({@link DeviceMatrix#K8}): weight {@code s·q − m} (the CPU's
+     * decoded float, exactly: TornadoVM fuses an addition with a product, never a subtraction)
+     * times the Q8_K-rounded activation. A work-item takes one group of 16 at a time.
+     */
+    static float k8Dot(FloatArray f, IntArray q, int row, int cols, FloatArray x, int t, int lane) {
+        float sum = 0.0f;
+        int groups = cols >> 4;
+        int first = row * groups;
+        int xBase = t * cols;
+        for (int k = lane; k < groups; k += LANES) {
+            int g = first + k;
+            float s = f.get(2 * g);
+            float m = f.get(2 * g + 1);
+            // One weight per iteration: TornadoVM inlines partialDot only below a node count,
+            // which an unrolled group exceeds.
+            for (int e = 0; e < 16; e++) {
+                int quant = (q.get(4 * g + (e >> 2)) << (24 - 8 * (e & 3))) >> 24;
+                sum += (s * quant - m) * x.get(xBase + 16 * k + e);
+            }
         }
         return sum;
     }

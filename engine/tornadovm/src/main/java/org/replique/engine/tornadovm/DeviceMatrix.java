@@ -21,6 +21,13 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
  *   <li>{@link #Q4_0}: the 16 bytes of nibbles per block in {@link #quants} (4 ints per block),
  *       the scales in {@link #floats};</li>
  *   <li>{@link #F16}: the half-precision bits in {@link #halves}.</li>
+ *   <li>{@link #K8}: the K-quants (Q4_K, Q5_K, Q6_K) decoded to groups of 16 weights
+ *       {@code s·q − m}: the int8 quants {@code q} in {@link #quants} (4 ints per group), each
+ *       group's scale {@code s} and min {@code m} in {@link #floats} ({@code 2g}, {@code 2g+1}),
+ *       the floats the CPU's decoding multiplies ({@code d·sc}, {@code dmin·m}; Q6_K has no min),
+ *       so that every weight is the CPU's to the bit. 1.5 bytes a weight: a 7B Q4_K_M file takes
+ *       about 11 GB on the device, not the 28 GB of F32 (the K-quants' own 4.5 to 6.6 bits need
+ *       kernels of their own).</li>
  * </ul>
  * The block scales, f16 in the file, become F32 here so that no kernel needs the device's fp16
  * support. BF16 matrices are widened to F32. The arrays a format does not use hold one element, so
@@ -36,6 +43,7 @@ final class DeviceMatrix {
     static final int Q8_0 = 1;
     static final int Q4_0 = 2;
     static final int F16 = 3;
+    static final int K8 = 4;
 
     private static final ValueLayout.OfFloat NATIVE_FLOAT = ValueLayout.JAVA_FLOAT;
     private static final ValueLayout.OfShort NATIVE_SHORT = ValueLayout.JAVA_SHORT;
@@ -77,8 +85,12 @@ final class DeviceMatrix {
         if (elements > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(parts[0].name() + ": " + elements + " weights exceed one device array");
         }
-        int format = type == null ? F32 : switch (type) {
-            // The K-quants are widened to F32 on the device until it has kernels of its own for them.
+        boolean allK = true;
+        for (WeightMatrix p : parts) {
+            allK &= p.type() == GgmlType.Q4_K || p.type() == GgmlType.Q5_K || p.type() == GgmlType.Q6_K;
+        }
+        int format = allK ? K8 : type == null ? F32 : switch (type) {
+            // K-quants stacked with other types are widened to F32.
             case F32, BF16, Q4_K, Q5_K, Q6_K -> F32;
             case Q8_0 -> Q8_0;
             case Q4_0 -> Q4_0;
@@ -88,19 +100,27 @@ final class DeviceMatrix {
             case Q8_0 -> q8(host, parts, rows, cols);
             case Q4_0 -> q4(host, parts, rows, cols);
             case F16 -> f16(host, parts, rows, cols);
+            case K8 -> k8(host, parts, rows, cols);
             default -> f32(host, parts, rows, cols);
         };
-        for (WeightMatrix p : parts) {
-            if (p.type() == GgmlType.Q4_K || p.type() == GgmlType.Q5_K || p.type() == GgmlType.Q6_K) {
-                m.widenedFrom.add(p.type().name());
+        if (format == F32) {
+            for (WeightMatrix p : parts) {
+                if (p.type() == GgmlType.Q4_K || p.type() == GgmlType.Q5_K || p.type() == GgmlType.Q6_K) {
+                    m.widenedFrom.add(p.type().name());
+                }
             }
         }
         return m;
     }
 
-    /** The form {@link DeviceKernels} gives the input of a product with this matrix. */
+    /**
+     * The form {@link DeviceKernels} gives the input of a product with this matrix: as in
+     * llama.cpp, Q8_0 blocks for Q8_0/Q4_0, F16-rounded values for F16, Q8_K-rounded values for
+     * the K-quants.
+     */
     int inputForm() {
         return switch (format) {
+            case K8 -> DeviceKernels.AS_Q8K;
             case Q8_0, Q4_0 -> DeviceKernels.AS_Q8;
             case F16 -> DeviceKernels.AS_F16;
             default -> DeviceKernels.AS_F32;
@@ -177,6 +197,81 @@ final class DeviceMatrix {
         return new DeviceMatrix(Q4_0, rows, cols, scales, nibbles, new ShortArray(1));
     }
 
+    /** K-quant blocks of 256 decoded into groups of 16: scale and min, and the int8 quants. */
+    private static DeviceMatrix k8(HostArrays host, WeightMatrix[] parts, int rows, int cols) {
+        int groups = rows * (cols / 16);
+        FloatArray scaleMin = host.floats(2 * groups);
+        IntArray quants = host.ints(groups * 4);
+        MemorySegment q = quants.getSegment();
+        float[] s = new float[16];
+        float[] m = new float[16];
+        byte[] bytes = new byte[256];
+        int group = 0;
+        for (WeightMatrix p : parts) {
+            MemorySegment data = p.data();
+            long blocks = (long) p.rows() * cols / 256;
+            for (long b = 0; b < blocks; b++, group += 16) {
+                decodeK(p.type(), data, b * p.type().blockBytes(), s, m, bytes);
+                for (int g = 0; g < 16; g++) {
+                    scaleMin.set(2 * (group + g), s[g]);
+                    scaleMin.set(2 * (group + g) + 1, m[g]);
+                }
+                MemorySegment.copy(bytes, 0, q, ValueLayout.JAVA_BYTE, 16L * group, 256);
+            }
+        }
+        return new DeviceMatrix(K8, rows, cols, scaleMin, quants, new ShortArray(1));
+    }
+
+    /**
+     * One K-quant block at {@code at} as 16 groups of 16 weights {@code s[g]·q − m[g]}, with the
+     * floats and the operation order of the engine's decoding ({@code Blocks.dequantize}).
+     */
+    static void decodeK(GgmlType type, MemorySegment data, long at, float[] s, float[] m, byte[] q) {
+        if (type == GgmlType.Q6_K) {
+            float d = Blocks.f16(data, at + 208);
+            for (int half = 0; half < 2; half++) {
+                long ql = at + 64L * half;
+                long qh = at + 128 + 32L * half;
+                long sc = at + 192 + 8L * half;
+                for (int l = 0; l < 32; l++) {
+                    int h = Blocks.u8(data, qh + l);
+                    int low = Blocks.u8(data, ql + l);
+                    int high = Blocks.u8(data, ql + l + 32);
+                    int o = 128 * half + l;
+                    q[o] = (byte) (((low & 0xF) | ((h & 3) << 4)) - 32);
+                    q[o + 32] = (byte) (((high & 0xF) | (((h >>> 2) & 3) << 4)) - 32);
+                    q[o + 64] = (byte) (((low >>> 4) | (((h >>> 4) & 3) << 4)) - 32);
+                    q[o + 96] = (byte) (((high >>> 4) | (((h >>> 6) & 3) << 4)) - 32);
+                }
+                // Group of 16 at 128·half + 16·k has scale sc[k]: the CPU's (d · sc) · q.
+                for (int k = 0; k < 8; k++) {
+                    s[8 * half + k] = d * data.get(ValueLayout.JAVA_BYTE, sc + k);
+                    m[8 * half + k] = 0.0f;
+                }
+            }
+            return;
+        }
+        boolean five = type == GgmlType.Q5_K;
+        float d = Blocks.f16(data, at);
+        float min = Blocks.f16(data, at + 2);
+        long qh = at + 16;
+        long qs = five ? at + 48 : at + 16;
+        for (int j = 0; j < 8; j++) {
+            float dj = d * Blocks.kScale(data, at + 4, j);
+            float mj = min * Blocks.kMin(data, at + 4, j);
+            s[2 * j] = dj;
+            s[2 * j + 1] = dj;
+            m[2 * j] = mj;
+            m[2 * j + 1] = mj;
+            for (int l = 0; l < 32; l++) {
+                int byteValue = Blocks.u8(data, qs + 16L * (j & ~1) + l);
+                int v = (j & 1) == 0 ? byteValue & 0xF : byteValue >>> 4;
+                if (five) v += ((Blocks.u8(data, qh + l) >>> j) & 1) << 4;
+                q[32 * j + l] = (byte) v;
+            }
+        }
+    }
+
     /** Bytes this matrix takes on the device. */
     long deviceBytes() {
         return floats.getNumBytesOfSegment() + quants.getNumBytesOfSegment() + halves.getNumBytesOfSegment();
@@ -188,6 +283,7 @@ final class DeviceMatrix {
             case Q8_0 -> "Q8_0";
             case Q4_0 -> "Q4_0";
             case F16 -> "F16";
+            case K8 -> "K-quants as int8 groups";
             default -> "format " + format;
         };
     }

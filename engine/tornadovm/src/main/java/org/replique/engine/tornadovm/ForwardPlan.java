@@ -2,6 +2,7 @@ package org.replique.engine.tornadovm;
 
 import static org.replique.engine.tornadovm.DeviceKernels.AS_F32;
 import static org.replique.engine.tornadovm.DeviceKernels.AS_Q8;
+import static org.replique.engine.tornadovm.DeviceKernels.AS_Q8K;
 import static org.replique.engine.tornadovm.DeviceKernels.CHUNK;
 import static org.replique.engine.tornadovm.DeviceKernels.COUNT;
 import static org.replique.engine.tornadovm.DeviceKernels.LANES;
@@ -41,13 +42,15 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * its bytecode buffer, {@code -Dtornado.tvm.maxbytecodesize}, which the backend raises to
  * {@value #BYTECODE_BYTES} bytes when it is not set), so the groups are sized from those bounds.
  *
- * <p>A layer runs RMSNorm (writing its output straight in the form the Q/K/V weights multiply:
- * F32, F16-rounded or Q8_0 blocks), the stacked Q/K/V product, RoPE with the KV-cache write,
- * attention (writing its output in the form of the output projection's input), the output
+ * <p>A Llama layer runs RMSNorm (writing its output straight in the form the Q/K/V weights
+ * multiply: F32, F16-rounded or Q8_0 blocks), the stacked Q/K/V product, RoPE with the KV-cache
+ * write, attention (writing its output in the form of the output projection's input), the output
  * projection added to the residual, RMSNorm, gate/up with SiLU, the conversion of that for the
  * down projection, and the down projection added to the residual: 9 kernels per layer with
- * quantized weights, 8 with F32 weights. The logits graph normalises the chunk's last token and
- * multiplies it by the output matrix.
+ * quantized weights, 8 with F32 weights (K-quants add a Q8_K rounding after each norm and after
+ * the attention). Other layouts take other steps from the model's {@link BlockLayout}
+ * ({@link #addLayer}). The logits graph normalises the chunk's last token and multiplies it by
+ * the output matrix.
  *
  * <p>Work-groups are {@link DeviceKernels#LANES} wide: one per output row for the products, one per
  * token (or per token and head for attention) for the rest; those per token are resized to each
@@ -245,18 +248,32 @@ final class ForwardPlan implements AutoCloseable {
      */
     private void norm(TaskGraph g, String name, KernelContext context, FloatArray weight, FloatArray bias,
                       FloatArray out, int lastOnly, int form) {
+        // Q8_K rounding needs whole blocks of 256: the norm writes F32 and a conversion follows.
+        int written = form == AS_Q8K ? AS_F32 : form;
         if (c.block().norm() == BlockLayout.Norm.RMS) {
             g.task(name, DeviceKernels::rmsNorm, context, meta, x, weight, out, quants, scales, c.dim(), c.normEps(),
-                    lastOnly, form);
+                    lastOnly, written);
         } else {
             g.task(name, DeviceKernels::layerNorm, context, meta, x, weight, bias, out, quants, scales, c.dim(),
-                    c.normEps(), lastOnly, form);
+                    c.normEps(), lastOnly, written);
         }
         if (lastOnly == 1) {
             schedule(g, name, 1);
         } else {
             perToken(g, name, 1);
         }
+        if (form == AS_Q8K) {
+            convert(g, name + "Q8K", context, lastOnly == 1 ? oneToken : meta, out, c.dim(), form);
+        }
+    }
+
+    /**
+     * Where a product finds its input, which a norm or the attention wrote to {@code written} in
+     * {@code form}: there, except for Q8_K-rounded values, which a conversion put into {@link #rounded}
+     * (Q8_0 blocks are read from the quants whatever array is named).
+     */
+    private FloatArray productInput(FloatArray written, int form) {
+        return form == AS_Q8K ? rounded : written;
     }
 
     /**
@@ -268,37 +285,39 @@ final class ForwardPlan implements AutoCloseable {
         int heads = c.heads();
         int headDim = c.headDim();
         float scale = 1.0f / (float) Math.sqrt(headDim);
-        product(g, "qkv" + l, DeviceKernels.STORE, context, meta, xb, qkv, w.qkv(), w.qkv().rows, geluTable);
+        product(g, "qkv" + l, DeviceKernels.STORE, context, meta, productInput(xb, w.qkv().inputForm()), qkv, w.qkv(),
+                w.qkv().rows, geluTable);
         int halves = c.block().rope() == BlockLayout.Rope.HALVES ? 1 : 0;
         g.task("rope" + l, DeviceKernels::ropeAndStore, context, meta, pages, qkv, rope, k, v, heads, c.kvHeads(),
                 headDim, c.ropeDims(), poolPages, halves);
         perToken(g, "rope" + l, 1);
-        // Attention quantizes its own head's output when a head is whole Q8_0 blocks; otherwise a
-        // conversion follows it.
+        // Attention quantizes its own head's output when a head is whole Q8_0 blocks; otherwise
+        // (and for Q8_K's blocks of 256, which span heads) a conversion follows it.
         int woForm = w.wo().inputForm();
-        int attentionForm = woForm == AS_Q8 && headDim % 32 != 0 ? AS_F32 : woForm;
+        int attentionForm = woForm == AS_Q8 && headDim % 32 != 0 || woForm == AS_Q8K ? AS_F32 : woForm;
         g.task("attention" + l, DeviceKernels::attention, context, meta, pages, qkv, k, v, attention, quants, scales,
                 heads, c.kvHeads(), headDim, c.slidingWindow(), scale, poolPages, attentionForm);
         perToken(g, "attention" + l, heads);
         if (attentionForm != woForm) {
-            convert(g, "woInput" + l, context, attention, heads * headDim, woForm);
+            convert(g, "woInput" + l, context, meta, attention, heads * headDim, woForm);
         }
-        product(g, "wo" + l, outputEpilogue, context, meta, attention, outputTo, w.wo(), w.wo().rows, geluTable);
+        product(g, "wo" + l, outputEpilogue, context, meta, productInput(attention, woForm), outputTo, w.wo(),
+                w.wo().rows, geluTable);
     }
 
     /** The feed-forward's first product with its activation: {@code silu(gate)·up}, or {@code gelu(up)}, into {@link #hidden}. */
     private void up(TaskGraph g, int l, DeviceWeights.Layer w, KernelContext context) {
         int epilogue = c.block().feedForward() == BlockLayout.FeedForward.GELU ? DeviceKernels.GELU
                 : DeviceKernels.SWIGLU;
-        product(g, (epilogue == DeviceKernels.GELU ? "upGelu" : "gateUp") + l, epilogue, context, meta, xb, hidden,
-                w.up(), c.ffnDim(), geluTable);
+        product(g, (epilogue == DeviceKernels.GELU ? "upGelu" : "gateUp") + l, epilogue, context, meta,
+                productInput(xb, w.up().inputForm()), hidden, w.up(), c.ffnDim(), geluTable);
     }
 
     /** {@link #hidden} converted for the down projection, then the down projection into the residual. */
     private void down(TaskGraph g, int l, DeviceWeights.Layer w, KernelContext context, int epilogue, FloatArray extra) {
         FloatArray downInput = hidden;
         if (w.down().inputForm() != AS_F32) {
-            convert(g, "downInput" + l, context, hidden, c.ffnDim(), w.down().inputForm());
+            convert(g, "downInput" + l, context, meta, hidden, c.ffnDim(), w.down().inputForm());
             downInput = rounded;
         }
         product(g, "down" + l, epilogue, context, meta, downInput, x, w.down(), w.down().rows, extra);
@@ -306,7 +325,7 @@ final class ForwardPlan implements AutoCloseable {
 
     private TaskGraph logitsGraph(DeviceWeights w, KernelContext context) {
         TaskGraph g = new TaskGraph("logits");
-        g.consumeFromDevice(graphName(layerGraphs - 1), x, meta, quants, scales);
+        g.consumeFromDevice(graphName(layerGraphs - 1), x, meta, rounded, quants, scales);
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNorm(), oneToken, last);
         if (w.outputNormBias() != null) {
             g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNormBias());
@@ -314,7 +333,8 @@ final class ForwardPlan implements AutoCloseable {
         upload(g, w.output());
         norm(g, "norm", context, w.outputNorm(), w.outputNormBias(), last, 1, w.output().inputForm());
         // x is not read by the output product: it stands for the unused extra argument.
-        product(g, "output", DeviceKernels.STORE, context, oneToken, last, logits, w.output(), w.output().rows, x);
+        product(g, "output", DeviceKernels.STORE, context, oneToken, productInput(last, w.output().inputForm()), logits,
+                w.output(), w.output().rows, x);
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, logits);
         return g;
     }
@@ -323,10 +343,18 @@ final class ForwardPlan implements AutoCloseable {
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, m.floats, m.quants, m.halves);
     }
 
-    /** Adds {@code name}: {@code in} ({@code cols} per token) converted to {@code form}, into {@link #rounded} or the quants. */
-    private void convert(TaskGraph g, String name, KernelContext context, FloatArray in, int cols, int form) {
-        g.task(name, DeviceKernels::convert, context, meta, in, rounded, quants, scales, cols, form);
-        perToken(g, name, 1);
+    /**
+     * Adds {@code name}: {@code in} ({@code cols} per token, as many tokens as {@code count} says)
+     * converted to {@code form}, into {@link #rounded} or the quants.
+     */
+    private void convert(TaskGraph g, String name, KernelContext context, IntArray count, FloatArray in, int cols,
+                         int form) {
+        g.task(name, DeviceKernels::convert, context, count, in, rounded, quants, scales, cols, form);
+        if (count == meta) {
+            perToken(g, name, 1);
+        } else {
+            schedule(g, name, 1);
+        }
     }
 
     /**

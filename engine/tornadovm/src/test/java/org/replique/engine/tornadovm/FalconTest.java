@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -19,9 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.replique.engine.backend.Backend;
-import org.replique.engine.backend.Cancellation;
-import org.replique.engine.backend.InferenceState;
 import org.replique.engine.generate.GenerationResult;
 import org.replique.engine.model.BlockLayout;
 import org.replique.fixtures.Fixtures;
@@ -123,23 +119,14 @@ class FalconTest {
     @CsvSource({"7b, F32", "40b, F32", "7b, Q8_0", "7b, Q4_0"})
     void logitsAfterEveryPositionAreLlamaCpps(String shape, String type) {
         LlamaCppReference ref = reference(shape, type);
-        Backend device = Devices.open(model(shape, type)).device();
-        List<float[]> steps = new ArrayList<>();
-        try (InferenceState state = device.newState(device.model().config().contextLength())) {
-            int[] prompt = ref.promptTokens();
-            int[] generated = ref.generatedTokens();
-            steps.add(device.forward(state, prompt, 0, prompt.length, Cancellation.NONE));
-            for (int i = 0; i + 1 < generated.length; i++) {
-                steps.add(device.forward(state, generated, i, 1, Cancellation.NONE));
-            }
-        }
+        List<float[]> steps = Logits.teacherForced(Devices.open(model(shape, type)).device(), ref);
         assertThat(steps).hasSize(64);
         int decided = 0;
         for (int i = 0; i < steps.size(); i++) {
             List<LlamaCppReference.Top> top = i == 0 ? ref.nextTokenTop() : ref.stepTop().get(i - 1);
             assertTop(steps.get(i), top, tolerance(type), "step " + i);
             if (top.get(0).logitRel() - top.get(1).logitRel() > tolerance(type)) {
-                assertThat(argmax(steps.get(i))).as("choice at step %d", i).isEqualTo(top.get(0).id());
+                assertThat(Logits.argmax(steps.get(i))).as("choice at step %d", i).isEqualTo(top.get(0).id());
                 decided++;
             }
         }
@@ -169,12 +156,6 @@ class FalconTest {
             assertThat((double) rel[t.id()]).as("%s: logit_rel of token %d", where, t.id())
                     .isCloseTo(t.logitRel(), within(tolerance));
         }
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-        return best;
     }
 
     private static String sha256(Path file) {

@@ -6,30 +6,49 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.replique.engine.generate.GenerationResult;
+import org.replique.engine.gguf.GgmlType;
+import org.replique.engine.model.Model;
+import org.replique.engine.tensor.WeightMatrix;
 import org.replique.fixtures.Fixtures;
 import org.replique.fixtures.gguf.QuantMix;
 import org.replique.fixtures.gguf.SyntheticModel;
 import org.replique.fixtures.reference.LlamaCppReference;
 
 /**
- * K-quant files (Q4_K, Q5_K and Q6_K matrices, mixed as llama-quantize mixes them) on the device,
- * which widens those matrices to F32 (it has no K-quant kernels): llama.cpp's 64 greedy tokens
- * and its top-10 logits after the prompt. The files are the engine tests' Mistral-shaped ones
- * (dim 256, 8 layers, GQA 4:1, rows multiples of 256), written again and checked byte for byte;
- * the references were made by llama.cpp's AVX2 build from them. llama.cpp multiplies K-quant
- * weights with activations quantized to 8 bits (Q8_K) where the device multiplies the F32
- * activations, so the logits differ by that rounding: {@link #TOLERANCE}.
+ * K-quant files (Q4_K, Q5_K and Q6_K matrices, mixed as llama-quantize mixes them; every matrix
+ * in Q4_K) on the device, which holds those matrices decoded to int8 groups of 16 with a float
+ * scale and min each ({@link DeviceMatrix#K8}: the CPU's decoded weights, exactly, in 1.5 bytes a
+ * weight) and multiplies them with activations rounded as llama.cpp's Q8_K blocks round them. The
+ * files are the engine tests' Mistral-shaped ones (dim 256, 8 layers, GQA 4:1, rows multiples of
+ * 256), written again and checked byte for byte; the references were made by llama.cpp's AVX2
+ * build from them.
+ *
+ * <p>What this does not give: llama.cpp's 64 greedy tokens with its logits within 2e-2, as the CPU
+ * backend does. ggml (and the CPU backend) sum each block's products exactly as integers and
+ * apply the scales in float in its order; the device sums the same weights times the same
+ * activations in float. Those last-bit differences move the odd Q8_K activation quant by one
+ * step, and over these random 8-layer models that moves logits by up to 0.43 (Q8_0 files of the
+ * same shape: 0.12 against the CPU). Greedy runs part from llama.cpp's within a few tokens
+ * (Q5_K_M at the first, where llama.cpp's margin is 0.19). Getting there takes K-quant kernels
+ * with ggml's integer arithmetic, which would also keep the blocks in their own 4.5 to 6.6 bits.
  */
 class KQuantFilesTest {
-    /** Top-10 logit_rel against llama.cpp. */
-    private static final double TOLERANCE = 2e-2;
+    /** Top-10 logit_rel against llama.cpp after every position: measured at most 0.43. */
+    private static final double TOLERANCE = 0.5;
+    /** Steps where llama.cpp's margin exceeds {@link #TOLERANCE} (measured 44 to 62 of 64), where the choice must agree. */
+    private static final int MIN_DECIDED = 40;
+    /** Against the CPU backend: measured at most 0.39 over a prompt and four tokens. */
+    private static final Logits.Tolerance CPU_TOLERANCE = new Logits.Tolerance(0.5, 0.15);
 
     static Stream<Arguments> files() {
         return Stream.of(
@@ -39,28 +58,90 @@ class KQuantFilesTest {
                 Arguments.of(QuantMix.PURE_Q4_K, "b0f06697988c0600013d77a286767a17851e981e04f2e52d400f894ff24a9c1d"));
     }
 
+    /** Every weight of every K-quant matrix, as the device decodes it, is the CPU's decoded weight. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("files")
-    void kQuantFilesGiveLlamaCppsGreedyTokens(QuantMix mix, String digest, @TempDir Path dir) throws Exception {
+    void theDevicesGroupsHoldTheCpusDecodedWeights(QuantMix mix, String digest, @TempDir Path dir) throws Exception {
+        Path file = written(mix, digest, dir);
+        Set<GgmlType> seen = EnumSet.noneOf(GgmlType.class);
+        try (Model model = Model.load(file)) {
+            List<WeightMatrix> matrices = new ArrayList<>(model.weights().layers().getFirst().matrices());
+            matrices.add(model.weights().output());
+            for (WeightMatrix w : matrices) {
+                HostArrays host = new HostArrays();
+                DeviceMatrix m = DeviceMatrix.stack(host, w);
+                assertThat(m.format).isEqualTo(DeviceMatrix.K8);
+                seen.add(w.type());
+                float[] row = new float[w.cols()];
+                for (int r = 0; r < w.rows(); r++) {
+                    w.dequantizeRow(r, row, 0);
+                    for (int c = 0; c < w.cols(); c++) {
+                        int g = (r * w.cols() + c) / 16;
+                        int i = r * w.cols() + c;
+                        int q = (m.quants.get(i / 4) << (24 - 8 * (i % 4))) >> 24;
+                        float decoded = m.floats.get(2 * g) * q - m.floats.get(2 * g + 1);
+                        if (Float.floatToRawIntBits(decoded) != Float.floatToRawIntBits(row[c])) {
+                            assertThat(decoded).as("%s row %d column %d", w.name(), r, c).isEqualTo(row[c]);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(seen).isNotEmpty().allMatch(t -> t == GgmlType.Q4_K || t == GgmlType.Q5_K || t == GgmlType.Q6_K);
+    }
+
+    /**
+     * llama.cpp's tokens fed back: after each of the 64 positions the top-10 logits agree within
+     * {@link #TOLERANCE}, and the choice agrees wherever llama.cpp's own margin between its two
+     * best candidates is wider than that.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("files")
+    void logitsAfterEveryPositionAreLlamaCppsWithinQuantizationNoise(QuantMix mix, String digest, @TempDir Path dir)
+            throws Exception {
+        Path file = written(mix, digest, dir);
+        LlamaCppReference ref = reference(mix);
+        Devices.Opened o = Devices.open(file);
+        assertThat(o.device().description()).contains("K-quants as int8 groups").doesNotContain("widened");
+        List<float[]> steps = Logits.teacherForced(o.device(), ref);
+        int decided = 0;
+        for (int i = 0; i < steps.size(); i++) {
+            List<LlamaCppReference.Top> top = i == 0 ? ref.nextTokenTop() : ref.stepTop().get(i - 1);
+            float[] rel = Logits.relative(steps.get(i));
+            for (LlamaCppReference.Top t : top) {
+                assertThat((double) rel[t.id()]).as("step %d: logit_rel of token %d", i, t.id())
+                        .isCloseTo(t.logitRel(), within(TOLERANCE));
+            }
+            if (top.get(0).logitRel() - top.get(1).logitRel() > TOLERANCE) {
+                assertThat(Logits.argmax(steps.get(i))).as("choice at step %d", i).isEqualTo(top.get(0).id());
+                decided++;
+            }
+        }
+        assertThat(decided).as("steps with a clear choice").isGreaterThanOrEqualTo(MIN_DECIDED);
+    }
+
+    /** Against the CPU backend, whose K-quant products are llama.cpp's to the bit: a prompt and four decoded tokens. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("files")
+    void logitsAreTheCpuBackendsWithinQuantizationNoise(QuantMix mix, String digest, @TempDir Path dir)
+            throws Exception {
+        LlamaCppReference ref = reference(mix);
+        int split = ref.promptTokens().length;
+        CpuParityTest.compare(Devices.open(written(mix, digest, dir)), CpuParityTest.story(ref, split + 4), split,
+                CPU_TOLERANCE, mix.toString());
+    }
+
+    /** The file the reference was made from, written again by the generator (and checked byte for byte). */
+    private static Path written(QuantMix mix, String digest, Path dir) throws Exception {
         Path file = dir.resolve("synthetic-" + mix + ".gguf");
         SyntheticModel.write(file, SyntheticModel.Shape.kQuantMistral(), mix, 7);
         assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))))
                 .as("the generator must write the file the reference was made from").isEqualTo(digest);
-        LlamaCppReference ref = LlamaCppReference.load(Fixtures.file(
+        return file;
+    }
+
+    private static LlamaCppReference reference(QuantMix mix) {
+        return LlamaCppReference.load(Fixtures.file(
                 "reference/synthetic-mistral-" + mix.name().toLowerCase() + ".alceste.n64.kvf32.llamacpp.json"));
-        TornadoBackend device = (TornadoBackend) Devices.open(file).device();
-        assertThat(device.description()).contains("widened to F32");
-        Devices.Opened o = Devices.open(file);
-        CpuParityTest.compare(o, ref.promptTokens(), ref.promptTokens().length - 1, new Logits.Tolerance(1e-3, 1e-4), "kquant " + mix);
-        GenerationResult r = Logits.greedy(device, ref.promptTokens(), 64);
-        assertThat(r.first().tokens()).containsExactly(ref.generatedTokens());
-        float[] rel = Logits.relative(r.promptLogits());
-        double worst = 0;
-        for (LlamaCppReference.Top top : ref.nextTokenTop()) worst = Math.max(worst, Math.abs(rel[top.id()] - top.logitRel()));
-        System.out.printf("KQUANT-MEASURE %s worst %.3g%n", mix, worst);
-        for (LlamaCppReference.Top top : ref.nextTokenTop()) {
-            assertThat((double) rel[top.id()]).as("logit_rel of token %d", top.id())
-                    .isCloseTo(top.logitRel(), within(TOLERANCE));
-        }
     }
 }
