@@ -51,11 +51,7 @@ final class DeviceKernels {
     static final int AS_F32 = 0;
     static final int AS_F16 = 1;
     static final int AS_Q8 = 2;
-    /**
-     * F32 values rounded as ggml's Q8_K blocks of 256 round them (what the K-quants multiply, which
-     * the device holds widened to F32): the product then sums the same weights times the same
-     * activations as llama.cpp, in float instead of integers.
-     */
+    /** Q8_K blocks of 256 (int8 quants and a float scale), what llama.cpp multiplies K-quants with. */
     static final int AS_Q8K = 3;
 
     /** A score no real one goes below; finite because fast-math builds may assume no infinities. */
@@ -231,7 +227,7 @@ final class DeviceKernels {
     /**
      * The chunk's activations {@code x} ({@code cols} per token) in the form {@code form}, one
      * work-group per token: F16-rounded into {@code out}, or Q8_0 blocks into {@code xq}/{@code xs}
-     * (one block per work-item), or rounded as Q8_K blocks into {@code out} (one block of 256 per
+     * (one block per work-item), or Q8_K blocks into {@code xq}/{@code xs} (one block of 256 per
      * work-item). What the down projection multiplies, after its activation; what a norm's or the
      * attention's output becomes for K-quant weights.
      */
@@ -245,8 +241,9 @@ final class DeviceKernels {
                     quantizeBlock(x, t * cols + 32 * k, 0.0f, 1.0f, x, x, 0, RAW, xq, xs, t * blocks + k);
                 }
             } else if (form == AS_Q8K) {
-                for (int k = context.localIdx; k < cols >> 8; k += LANES) {
-                    roundBlockK(x, out, t * cols + 256 * k);
+                int blocks = cols >> 8;
+                for (int k = context.localIdx; k < blocks; k += LANES) {
+                    quantizeBlockK(x, t * cols + 256 * k, xq, xs, t * blocks + k);
                 }
             } else {
                 for (int c = context.localIdx; c < cols; c += LANES) {
@@ -258,12 +255,13 @@ final class DeviceKernels {
     }
 
     /**
-     * The 256 values from {@code at} as ggml's {@code quantize_row_q8_K} rounds them, into
-     * {@code out}: with {@code max} the first value of largest magnitude, quants
-     * {@code min(127, rint(v · iscale))} for {@code iscale = −127/max}, times the scale
-     * {@code 1/iscale} (an all-zero block stays zero).
+     * The 256 values from {@code at} quantized as ggml's {@code quantize_row_q8_K} quantizes them,
+     * into Q8_K block {@code block} ({@code xq}: 64 ints of four int8 each; {@code xs}: the scale):
+     * with {@code max} the first value of largest magnitude, quants
+     * {@code min(127, rint(v · iscale))} for {@code iscale = −127/max}, scale {@code 1/iscale}
+     * (an all-zero block is all zeros).
      */
-    static void roundBlockK(FloatArray x, FloatArray out, int at) {
+    static void quantizeBlockK(FloatArray x, int at, IntArray xq, FloatArray xs, int block) {
         float max = 0.0f;
         float amax = 0.0f;
         for (int j = 0; j < 256; j++) {
@@ -275,13 +273,18 @@ final class DeviceKernels {
             }
         }
         float iscale = amax != 0.0f ? -127.0f / max : 0.0f;
-        float d = amax != 0.0f ? 1.0f / iscale : 0.0f;
-        for (int j = 0; j < 256; j++) {
-            float s = iscale * x.get(at + j);
-            float q = roundHalfEven(TornadoMath.abs(s));
-            q = s < 0.0f ? -q : q;
-            out.set(at + j, d * TornadoMath.min(127.0f, q));
+        xs.set(block, amax != 0.0f ? 1.0f / iscale : 0.0f);
+        for (int j = 0; j < 256; j += 4) {
+            xq.set(block * 64 + (j >> 2), pack(quantK(x.get(at + j), iscale), quantK(x.get(at + j + 1), iscale),
+                    quantK(x.get(at + j + 2), iscale), quantK(x.get(at + j + 3), iscale)));
         }
+    }
+
+    /** {@code min(127, rint(v · iscale))}. */
+    static int quantK(float v, float iscale) {
+        float s = iscale * v;
+        float q = roundHalfEven(TornadoMath.abs(s));
+        return TornadoMath.min(127, (int) (s < 0.0f ? -q : q));
     }
 
     /**
@@ -452,8 +455,7 @@ final class DeviceKernels {
             sum = f16Dot(h, row, cols, x, t, lane);
         } else if (format == DeviceMatrix.Q8_0) {
             sum = q8Dot(f, q, row, cols, xq, xs, t, lane);
-        } else if (format == DeviceMatrix.K8) {
-            sum = k8Dot(f, q, row, cols, x, t, lane);
+
         } else {
             sum = q4Dot(f, q, row, cols, xq, xs, t, lane);
         }
@@ -476,30 +478,6 @@ final class DeviceKernels {
         int xBase = t * cols;
         for (int c = lane; c < cols; c += LANES) {
             sum += half(h.get(base + c)) * x.get(xBase + c);
-        }
-        return sum;
-    }
-
-    /**
-     * K-quants decoded to groups of 16 ({@link DeviceMatrix#K8}): weight {@code s·q − m} (the CPU's
-     * decoded float, exactly: TornadoVM fuses an addition with a product, never a subtraction)
-     * times the Q8_K-rounded activation. A work-item takes one group of 16 at a time.
-     */
-    static float k8Dot(FloatArray f, IntArray q, int row, int cols, FloatArray x, int t, int lane) {
-        float sum = 0.0f;
-        int groups = cols >> 4;
-        int first = row * groups;
-        int xBase = t * cols;
-        for (int k = lane; k < groups; k += LANES) {
-            int g = first + k;
-            float s = f.get(2 * g);
-            float m = f.get(2 * g + 1);
-            // One weight per iteration: TornadoVM inlines partialDot only below a node count,
-            // which an unrolled group exceeds.
-            for (int e = 0; e < 16; e++) {
-                int quant = (q.get(4 * g + (e >> 2)) << (24 - 8 * (e & 3))) >> 24;
-                sum += (s * quant - m) * x.get(xBase + 16 * k + e);
-            }
         }
         return sum;
     }
@@ -601,6 +579,205 @@ final class DeviceKernels {
             // The up rows reuse the partial sums' memory once the gate's are read.
             context.localBarrier();
         }
+    }
+
+    /** Most K-quant blocks of 256 in a row {@link #kQuantProduct} takes (its local buffers): rows up to 16384 wide. */
+    static final int MAX_K_BLOCKS = 64;
+
+    /** The unsigned byte {@code i} (0..3) of {@code v}. */
+    static int ubyte(int v, int i) {
+        return (v >> (8 * i)) & 255;
+    }
+
+    /** The signed byte {@code i} (0..3) of {@code v}. */
+    static int sbyte(int v, int i) {
+        return (v << (24 - 8 * i)) >> 24;
+    }
+
+    /** The exact product of four unsigned weight bytes with four signed activation bytes. */
+    static int udot4(int w, int a) {
+        return ubyte(w, 0) * sbyte(a, 0) + ubyte(w, 1) * sbyte(a, 1) + ubyte(w, 2) * sbyte(a, 2)
+                + ubyte(w, 3) * sbyte(a, 3);
+    }
+
+    /** The sum of the four signed bytes of {@code a}. */
+    static int sum4(int a) {
+        return sbyte(a, 0) + sbyte(a, 1) + sbyte(a, 2) + sbyte(a, 3);
+    }
+
+    /**
+     * {@link #product} for K-quant weights ({@link DeviceMatrix#K8}) and Q8_K activations, with
+     * ggml's x86 arithmetic (as the CPU backend's {@code ScalarKQuants}): the integers of each
+     * block first, exact, spread over the work-group (one per block and lane of ggml's eight, or
+     * per block and sub-block for interleaved Q4_K), then ggml's float steps in its order by one
+     * work-item, which is what makes the result llama.cpp's to the bit:
+     * <ul>
+     * <li>interleaved Q4_K (its matrices of {@code rows % 8 == 0}): {@code acc += Σsc·Σq·q8 · d_w·d_x}
+     *     and {@code accMin += Σm·bsum · dmin_w·d_x}, fused multiply-adds per block, or per pair of
+     *     sub-blocks for a token of a prompt in a group of four ({@code gemv = 0}: ggml's gemm);
+     *     the result {@code acc − accMin};</li>
+     * <li>otherwise eight lanes, lane k the weights 4k..4k+3 of every 32, each an integer per block
+     *     times {@code d_w·d_x} added with a fused multiply-add, summed at the end in ggml's order;
+     *     mins apart (Q4_K in four lanes, Q5_K in one), Q6_K's offset of 32 subtracted per lane.</li>
+     * </ul>
+     * {@code gemv = 1} when ggml multiplies these tokens one by one (decoding, and the last
+     * layer's feed-forward, which llama.cpp runs for the last token alone).
+     */
+    static void kQuantProduct(KernelContext context, IntArray meta, IntArray xq, FloatArray xs, FloatArray out,
+                              FloatArray f, IntArray q, int rows, int cols, int epilogue, FloatArray extra, int gemv) {
+        int row = context.groupIdx;
+        int lane = context.localIdx;
+        int count = meta.get(COUNT);
+        int blocks = cols >> 8;
+        int[] sums = context.allocateIntLocalArray(8 * MAX_K_BLOCKS);
+        int[] mins = context.allocateIntLocalArray(8 * MAX_K_BLOCKS);
+        float[] gate = context.allocateFloatLocalArray(CHUNK);
+        int parts = epilogue == SWIGLU ? 2 : 1;
+        for (int part = 0; part < parts; part++) {
+            int r = row + part * rows;
+            int kind = q.get(DeviceMatrix.K_INTS * r * blocks + 80);
+            int type = kind & 7;
+            int interleaved = kind >> 3;
+            for (int t = 0; t < count; t++) {
+                for (int u = lane; u < 8 * blocks; u += LANES) {
+                    int b = u >> 3;
+                    int k = u & 7;
+                    int w = DeviceMatrix.K_INTS * (r * blocks + b);
+                    int a = 64 * (t * blocks + b);
+                    int s = 0;
+                    int m = 0;
+                    if (interleaved == 1) {
+                        // Sub-block k: its scale times Σq·q8, its min times Σq8.
+                        int dot = 0;
+                        int xsum = 0;
+                        for (int i = 0; i < 8; i++) {
+                            dot += udot4(q.get(w + 8 * k + i), xq.get(a + 8 * k + i));
+                            xsum += sum4(xq.get(a + 8 * k + i));
+                        }
+                        s = q.get(w + 64 + k) * dot;
+                        m = q.get(w + 72 + k) * xsum;
+                    } else {
+                        // Lane k: weights 32c + 4k .. +3 of every sub-block c, each times its scale.
+                        for (int c = 0; c < 8; c++) {
+                            int scale = type == 6 ? q.get(w + 64 + 2 * c + (k >> 2)) : q.get(w + 64 + c);
+                            s += scale * udot4(q.get(w + 8 * c + k), xq.get(a + 8 * c + k));
+                        }
+                        if (type == 6) {
+                            int low = 0;
+                            int high = 0;
+                            for (int i = 0; i < 4; i++) {
+                                low += sum4(xq.get(a + 8 * k + i));
+                                high += sum4(xq.get(a + 8 * k + 4 + i));
+                            }
+                            s -= 32 * (q.get(w + 64 + 2 * k) * low + q.get(w + 64 + 2 * k + 1) * high);
+                        } else if (type == 4 && k < 4) {
+                            m = q.get(w + 72 + 2 * k) * subSum(xq, a, 2 * k) + q.get(w + 73 + 2 * k) * subSum(xq, a, 2 * k + 1);
+                        } else if (type == 5 && k == 0) {
+                            for (int j = 0; j < 8; j++) {
+                                m += q.get(w + 72 + j) * subSum(xq, a, j);
+                            }
+                        }
+                    }
+                    sums[u] = s;
+                    mins[u] = m;
+                }
+                context.localBarrier();
+                if (lane == 0) {
+                    float result;
+                    if (interleaved == 1) {
+                        int perPair = gemv == 0 && t < count - count % 4 ? 1 : 0;
+                        float acc = 0.0f;
+                        float accMin = 0.0f;
+                        for (int b = 0; b < blocks; b++) {
+                            float dx = xs.get(t * blocks + b);
+                            int wb = r * blocks + b;
+                            float d = f.get(2 * wb) * dx;
+                            float dmin = f.get(2 * wb + 1) * dx;
+                            int s = 0;
+                            int m = 0;
+                            for (int j = 0; j < 8; j++) {
+                                s += sums[8 * b + j];
+                                m += mins[8 * b + j];
+                                if (perPair == 1 && (j & 1) == 1) {
+                                    acc = s * d + acc;
+                                    accMin = m * dmin + accMin;
+                                    s = 0;
+                                    m = 0;
+                                }
+                            }
+                            if (perPair == 0) {
+                                acc = s * d + acc;
+                                accMin = m * dmin + accMin;
+                            }
+                        }
+                        result = acc - accMin;
+                    } else {
+                        float l0 = 0.0f;
+                        float l1 = 0.0f;
+                        float l2 = 0.0f;
+                        float l3 = 0.0f;
+                        float l4 = 0.0f;
+                        float l5 = 0.0f;
+                        float l6 = 0.0f;
+                        float l7 = 0.0f;
+                        float m0 = 0.0f;
+                        float m1 = 0.0f;
+                        float m2 = 0.0f;
+                        float m3 = 0.0f;
+                        for (int b = 0; b < blocks; b++) {
+                            float dx = xs.get(t * blocks + b);
+                            int wb = r * blocks + b;
+                            float d = dx * f.get(2 * wb);
+                            // Written d·x + acc: TornadoVM contracts each into fma(d, x, acc), as ggml's.
+                            l0 = d * sums[8 * b] + l0;
+                            l1 = d * sums[8 * b + 1] + l1;
+                            l2 = d * sums[8 * b + 2] + l2;
+                            l3 = d * sums[8 * b + 3] + l3;
+                            l4 = d * sums[8 * b + 4] + l4;
+                            l5 = d * sums[8 * b + 5] + l5;
+                            l6 = d * sums[8 * b + 6] + l6;
+                            l7 = d * sums[8 * b + 7] + l7;
+                            float dmin = -dx * f.get(2 * wb + 1);
+                            m0 = dmin * mins[8 * b] + m0;
+                            m1 = dmin * mins[8 * b + 1] + m1;
+                            m2 = dmin * mins[8 * b + 2] + m2;
+                            m3 = dmin * mins[8 * b + 3] + m3;
+                        }
+                        result = ((l4 + l0) + (l6 + l2)) + ((l5 + l1) + (l7 + l3));
+                        if (type == 4) {
+                            result = result + ((m0 + m2) + (m1 + m3));
+                        } else if (type == 5) {
+                            result = result + m0;
+                        }
+                    }
+                    int o = t * rows + row;
+                    if (epilogue == STORE) {
+                        out.set(o, result);
+                    } else if (epilogue == ADD) {
+                        out.set(o, out.get(o) + result);
+                    } else if (epilogue == GELU) {
+                        out.set(o, gelu(result, extra));
+                    } else if (epilogue == JOIN) {
+                        out.set(o, (result + extra.get(o)) + out.get(o));
+                    } else if (part == 0) {
+                        gate[t] = result;
+                    } else {
+                        float g = gate[t];
+                        out.set(o, g / (1.0f + TornadoMath.exp(-g)) * result);
+                    }
+                }
+                context.localBarrier();
+            }
+        }
+    }
+
+    /** The sum of the 32 activation quants of sub-block {@code j} of the Q8_K block at int {@code a}. */
+    static int subSum(IntArray xq, int a, int j) {
+        int sum = 0;
+        for (int i = 0; i < 8; i++) {
+            sum += sum4(xq.get(a + 8 * j + i));
+        }
+        return sum;
     }
 
     // ---- Rotation, attention ----------------------------------------------------------------------

@@ -248,7 +248,7 @@ final class ForwardPlan implements AutoCloseable {
      */
     private void norm(TaskGraph g, String name, KernelContext context, FloatArray weight, FloatArray bias,
                       FloatArray out, int lastOnly, int form) {
-        // Q8_K rounding needs whole blocks of 256: the norm writes F32 and a conversion follows.
+        // Q8_K blocks of 256: the norm writes F32 and a conversion follows.
         int written = form == AS_Q8K ? AS_F32 : form;
         if (c.block().norm() == BlockLayout.Norm.RMS) {
             g.task(name, DeviceKernels::rmsNorm, context, meta, x, weight, out, quants, scales, c.dim(), c.normEps(),
@@ -267,14 +267,6 @@ final class ForwardPlan implements AutoCloseable {
         }
     }
 
-    /**
-     * Where a product finds its input, which a norm or the attention wrote to {@code written} in
-     * {@code form}: there, except for Q8_K-rounded values, which a conversion put into {@link #rounded}
-     * (Q8_0 blocks are read from the quants whatever array is named).
-     */
-    private FloatArray productInput(FloatArray written, int form) {
-        return form == AS_Q8K ? rounded : written;
-    }
 
     /**
      * Q/K/V from the normalized input, RoPE with the cache write, attention, and the output
@@ -285,7 +277,7 @@ final class ForwardPlan implements AutoCloseable {
         int heads = c.heads();
         int headDim = c.headDim();
         float scale = 1.0f / (float) Math.sqrt(headDim);
-        product(g, "qkv" + l, DeviceKernels.STORE, context, meta, productInput(xb, w.qkv().inputForm()), qkv, w.qkv(),
+        product(g, "qkv" + l, DeviceKernels.STORE, context, meta, xb, qkv, w.qkv(),
                 w.qkv().rows, geluTable);
         int halves = c.block().rope() == BlockLayout.Rope.HALVES ? 1 : 0;
         g.task("rope" + l, DeviceKernels::ropeAndStore, context, meta, pages, qkv, rope, k, v, heads, c.kvHeads(),
@@ -301,7 +293,7 @@ final class ForwardPlan implements AutoCloseable {
         if (attentionForm != woForm) {
             convert(g, "woInput" + l, context, meta, attention, heads * headDim, woForm);
         }
-        product(g, "wo" + l, outputEpilogue, context, meta, productInput(attention, woForm), outputTo, w.wo(),
+        product(g, "wo" + l, outputEpilogue, context, meta, attention, outputTo, w.wo(),
                 w.wo().rows, geluTable);
     }
 
@@ -310,7 +302,7 @@ final class ForwardPlan implements AutoCloseable {
         int epilogue = c.block().feedForward() == BlockLayout.FeedForward.GELU ? DeviceKernels.GELU
                 : DeviceKernels.SWIGLU;
         product(g, (epilogue == DeviceKernels.GELU ? "upGelu" : "gateUp") + l, epilogue, context, meta,
-                productInput(xb, w.up().inputForm()), hidden, w.up(), c.ffnDim(), geluTable);
+                xb, hidden, w.up(), c.ffnDim(), geluTable, l == layers - 1);
     }
 
     /** {@link #hidden} converted for the down projection, then the down projection into the residual. */
@@ -320,12 +312,13 @@ final class ForwardPlan implements AutoCloseable {
             convert(g, "downInput" + l, context, meta, hidden, c.ffnDim(), w.down().inputForm());
             downInput = rounded;
         }
-        product(g, "down" + l, epilogue, context, meta, downInput, x, w.down(), w.down().rows, extra);
+        product(g, "down" + l, epilogue, context, meta, downInput, x, w.down(), w.down().rows, extra,
+                l == layers - 1);
     }
 
     private TaskGraph logitsGraph(DeviceWeights w, KernelContext context) {
         TaskGraph g = new TaskGraph("logits");
-        g.consumeFromDevice(graphName(layerGraphs - 1), x, meta, rounded, quants, scales);
+        g.consumeFromDevice(graphName(layerGraphs - 1), x, meta, quants, scales);
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNorm(), oneToken, last);
         if (w.outputNormBias() != null) {
             g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNormBias());
@@ -333,7 +326,7 @@ final class ForwardPlan implements AutoCloseable {
         upload(g, w.output());
         norm(g, "norm", context, w.outputNorm(), w.outputNormBias(), last, 1, w.output().inputForm());
         // x is not read by the output product: it stands for the unused extra argument.
-        product(g, "output", DeviceKernels.STORE, context, oneToken, productInput(last, w.output().inputForm()), logits,
+        product(g, "output", DeviceKernels.STORE, context, oneToken, last, logits,
                 w.output(), w.output().rows, x);
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, logits);
         return g;
@@ -364,7 +357,22 @@ final class ForwardPlan implements AutoCloseable {
      */
     private void product(TaskGraph g, String name, int epilogue, KernelContext context, IntArray count,
                          FloatArray in, FloatArray out, DeviceMatrix m, int rows, FloatArray extra) {
+        product(g, name, epilogue, context, count, in, out, m, rows, extra, count == oneToken);
+    }
+
+    /**
+     * {@code gemv}: ggml multiplies these tokens one at a time (the logits, and the last layer's
+     * feed-forward, which llama.cpp runs for the last token alone), which its interleaved Q4_K
+     * kernels sum in another order than a prompt's tokens.
+     */
+    private void product(TaskGraph g, String name, int epilogue, KernelContext context, IntArray count,
+                         FloatArray in, FloatArray out, DeviceMatrix m, int rows, FloatArray extra, boolean gemv) {
         schedule(g, name, rows);
+        if (m.format == DeviceMatrix.K8) {
+            g.task(name, DeviceKernels::kQuantProduct, context, count, quants, scales, out, m.floats, m.quants, rows,
+                    m.cols, epilogue, extra, gemv ? 1 : 0);
+            return;
+        }
         g.task(name, DeviceKernels::product, context, count, in, quants, scales, out, m.floats, m.quants, m.halves,
                 m.format, rows, m.cols, epilogue, extra);
     }
