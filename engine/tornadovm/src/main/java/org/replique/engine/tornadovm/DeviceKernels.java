@@ -51,6 +51,8 @@ final class DeviceKernels {
     static final int AS_F32 = 0;
     static final int AS_F16 = 1;
     static final int AS_Q8 = 2;
+    /** Q8_K blocks of 256 (int8 quants and a float scale), what llama.cpp multiplies K-quants with. */
+    static final int AS_Q8K = 3;
 
     /** A score no real one goes below; finite because fast-math builds may assume no infinities. */
     private static final float LOWEST = -3.0e38f;
@@ -117,6 +119,43 @@ final class DeviceKernels {
         return (int) (s < 0.0f ? -q : q);
     }
 
+    /**
+     * The half-precision bits of {@code v} rounded to the nearest F16 (ties to even), for |v| below
+     * 65520, from integers as {@link #roundToHalf} rounds: in the {@code k}-th binade from the
+     * bottom (the subnormals and the smallest normals share step 2^-24), {@code v} is {@code m}
+     * steps of 2^(k−24) with {@code m} in [1024, 2048] (or below 1024 for k = 0), which is the
+     * bit pattern {@code k·1024 + m}, a carry into the exponent included. Negative values, zero
+     * included, set the sign bit, as Java's {@code Float.floatToFloat16} does.
+     */
+    static int halfBits(float v) {
+        float a = TornadoMath.abs(v);
+        float inverse = 16777216.0f;       // 2^24
+        float binadeEnd = 1.220703125e-4f; // 2^-13
+        int binade = 0;
+        while (a >= binadeEnd && binade < 30) {
+            inverse *= 0.5f;
+            binadeEnd *= 2.0f;
+            binade++;
+        }
+        int bits = binade * 1024 + (int) roundHalfEven(a * inverse);
+        return v < 0.0f ? bits | 0x8000 : bits;
+    }
+
+    /**
+     * GELU as ggml's CPU backend computes it for F32 activations (and the CPU backend with it):
+     * 0 at or below −10, {@code v} at or above 10, otherwise the entry of {@code table} (65536
+     * results, one per F16 input, {@link GeluTable}) for {@code v} rounded to F16.
+     */
+    static float gelu(float v, FloatArray table) {
+        float r = v;
+        if (v <= -10.0f) {
+            r = 0.0f;
+        } else if (v < 10.0f) {
+            r = table.get(halfBits(v));
+        }
+        return r;
+    }
+
     /** Four int8 quants in one int, the first in the lowest byte (the order of the bytes in memory). */
     static int pack(int q0, int q1, int q2, int q3) {
         return (q0 & 255) | ((q1 & 255) << 8) | ((q2 & 255) << 16) | (q3 << 24);
@@ -139,29 +178,48 @@ final class DeviceKernels {
 
     // ---- Product inputs ---------------------------------------------------------------------------
 
+    /** Where {@link #quantizeBlock} takes its values from: {@code x} itself, or a norm of it. */
+    static final int RAW = 0;
+    static final int RMS = 1;
+    static final int LAYER = 2;
+
+    /**
+     * Value {@code i} of {@code x} as the norm {@code mode} outputs it: {@code x} itself
+     * ({@link #RAW}); RMSNorm's {@code x · scale · weight[w]} ({@link #RMS}); LayerNorm's
+     * {@code (x − mean) · scale · weight[w] + bias[w]} ({@link #LAYER}).
+     */
+    static float normed(FloatArray x, int i, float mean, float scale, FloatArray weight, FloatArray bias, int w,
+                        int mode) {
+        float v = x.get(i);
+        if (mode == RMS) {
+            v = v * scale * weight.get(w);
+        } else if (mode == LAYER) {
+            v = (v - mean) * scale * weight.get(w) + bias.get(w);
+        }
+        return v;
+    }
+
     /**
      * Quantizes 32 values into Q8_0 block {@code block}, as ggml quantizes the input of Q8_0/Q4_0
      * weights: scale {@code amax/127} rounded to F16, quants {@code rint(v · 127/amax)}. The values
-     * are {@code x[at + j] · scale · weight[w + j]} with {@code useWeight = 1} (RMSNorm's output),
-     * or {@code x[at + j]} itself with {@code useWeight = 0} ({@code scale} and {@code weight} are
-     * then unused; a kernel passes any array, as TornadoVM has no null arguments). They are computed
-     * again for each pass over them by the same float operations, so they round as stored F32 values
-     * would.
+     * are {@code x[at + j]} as the norm {@code mode} outputs them ({@link #normed}; with
+     * {@link #RAW} the other arguments are unused, and a kernel passes any array, as TornadoVM has
+     * no null arguments). They are computed again for each pass over them by the same float
+     * operations, so they round as stored F32 values would.
      */
-    static void quantizeBlock(FloatArray x, int at, float scale, FloatArray weight, int w, int useWeight,
-                              IntArray xq, FloatArray xs, int block) {
+    static void quantizeBlock(FloatArray x, int at, float mean, float scale, FloatArray weight, FloatArray bias, int w,
+                              int mode, IntArray xq, FloatArray xs, int block) {
         float amax = 0.0f;
         for (int j = 0; j < 32; j++) {
-            float v = useWeight == 1 ? x.get(at + j) * scale * weight.get(w + j) : x.get(at + j);
-            amax = TornadoMath.max(amax, TornadoMath.abs(v));
+            amax = TornadoMath.max(amax, TornadoMath.abs(normed(x, at + j, mean, scale, weight, bias, w + j, mode)));
         }
         float id = amax != 0.0f ? 127.0f / amax : 0.0f;
         xs.set(block, roundToHalf(amax / 127.0f));
         for (int j = 0; j < 32; j += 4) {
-            float v0 = useWeight == 1 ? x.get(at + j) * scale * weight.get(w + j) : x.get(at + j);
-            float v1 = useWeight == 1 ? x.get(at + j + 1) * scale * weight.get(w + j + 1) : x.get(at + j + 1);
-            float v2 = useWeight == 1 ? x.get(at + j + 2) * scale * weight.get(w + j + 2) : x.get(at + j + 2);
-            float v3 = useWeight == 1 ? x.get(at + j + 3) * scale * weight.get(w + j + 3) : x.get(at + j + 3);
+            float v0 = normed(x, at + j, mean, scale, weight, bias, w + j, mode);
+            float v1 = normed(x, at + j + 1, mean, scale, weight, bias, w + j + 1, mode);
+            float v2 = normed(x, at + j + 2, mean, scale, weight, bias, w + j + 2, mode);
+            float v3 = normed(x, at + j + 3, mean, scale, weight, bias, w + j + 3, mode);
             xq.set(block * 8 + (j >> 2), pack(quant(v0, id), quant(v1, id), quant(v2, id), quant(v3, id)));
         }
     }
@@ -169,7 +227,9 @@ final class DeviceKernels {
     /**
      * The chunk's activations {@code x} ({@code cols} per token) in the form {@code form}, one
      * work-group per token: F16-rounded into {@code out}, or Q8_0 blocks into {@code xq}/{@code xs}
-     * (one block per work-item). What the down projection multiplies, after SwiGLU.
+     * (one block per work-item), or Q8_K blocks into {@code xq}/{@code xs} (one block of 256 per
+     * work-item). What the down projection multiplies, after its activation; what a norm's or the
+     * attention's output becomes for K-quant weights.
      */
     static void convert(KernelContext context, IntArray meta, FloatArray x, FloatArray out, IntArray xq, FloatArray xs,
                         int cols, int form) {
@@ -178,7 +238,12 @@ final class DeviceKernels {
             if (form == AS_Q8) {
                 int blocks = cols >> 5;
                 for (int k = context.localIdx; k < blocks; k += LANES) {
-                    quantizeBlock(x, t * cols + 32 * k, 1.0f, x, 0, 0, xq, xs, t * blocks + k);
+                    quantizeBlock(x, t * cols + 32 * k, 0.0f, 1.0f, x, x, 0, RAW, xq, xs, t * blocks + k);
+                }
+            } else if (form == AS_Q8K) {
+                int blocks = cols >> 8;
+                for (int k = context.localIdx; k < blocks; k += LANES) {
+                    quantizeBlockK(x, t * cols + 256 * k, xq, xs, t * blocks + k);
                 }
             } else {
                 for (int c = context.localIdx; c < cols; c += LANES) {
@@ -187,6 +252,39 @@ final class DeviceKernels {
                 }
             }
         }
+    }
+
+    /**
+     * The 256 values from {@code at} quantized as ggml's {@code quantize_row_q8_K} quantizes them,
+     * into Q8_K block {@code block} ({@code xq}: 64 ints of four int8 each; {@code xs}: the scale):
+     * with {@code max} the first value of largest magnitude, quants
+     * {@code min(127, rint(v · iscale))} for {@code iscale = −127/max}, scale {@code 1/iscale}
+     * (an all-zero block is all zeros).
+     */
+    static void quantizeBlockK(FloatArray x, int at, IntArray xq, FloatArray xs, int block) {
+        float max = 0.0f;
+        float amax = 0.0f;
+        for (int j = 0; j < 256; j++) {
+            float v = x.get(at + j);
+            float a = TornadoMath.abs(v);
+            if (a > amax) {
+                amax = a;
+                max = v;
+            }
+        }
+        float iscale = amax != 0.0f ? -127.0f / max : 0.0f;
+        xs.set(block, amax != 0.0f ? 1.0f / iscale : 0.0f);
+        for (int j = 0; j < 256; j += 4) {
+            xq.set(block * 64 + (j >> 2), pack(quantK(x.get(at + j), iscale), quantK(x.get(at + j + 1), iscale),
+                    quantK(x.get(at + j + 2), iscale), quantK(x.get(at + j + 3), iscale)));
+        }
+    }
+
+    /** {@code min(127, rint(v · iscale))}. */
+    static int quantK(float v, float iscale) {
+        float s = iscale * v;
+        float q = roundHalfEven(TornadoMath.abs(s));
+        return TornadoMath.min(127, (int) (s < 0.0f ? -q : q));
     }
 
     /**
@@ -218,11 +316,112 @@ final class DeviceKernels {
             if (form == AS_Q8) {
                 int blocks = dim >> 5;
                 for (int k = lane; k < blocks; k += LANES) {
-                    quantizeBlock(x, t * dim + 32 * k, scale, weight, 32 * k, 1, xq, xs, o * blocks + k);
+                    quantizeBlock(x, t * dim + 32 * k, 0.0f, scale, weight, weight, 32 * k, RMS, xq, xs, o * blocks + k);
                 }
             } else {
                 for (int c = lane; c < dim; c += LANES) {
                     float v = x.get(t * dim + c) * scale * weight.get(c);
+                    out.set(o * dim + c, form == AS_F16 ? roundToHalf(v) : v);
+                }
+            }
+        }
+    }
+
+    /**
+     * LayerNorm, one work-group per token, written in the form the next product takes (as
+     * {@link #rmsNorm}): {@code (x[t] − mean) / sqrt(var + eps) · weight + bias}. ggml sums
+     * {@code x} in double and rounds the sum to float before dividing, and sums the squared
+     * deviations in double over groups of eight first added in float
+     * ({@code (s0+s4 + s2+s6) + (s1+s5 + s3+s7)}, its AVX2 reduction of a vector). No kernel here
+     * uses doubles (many GPUs run them slowly, some not at all), so both sums are kept as an
+     * unevaluated pair of floats (each addition's rounding error carried in the low part), which
+     * holds about 48 significant bits: the float mean is the CPU's. TornadoVM contracts
+     * {@code a·b + c} into one fused multiply-add where the CPU rounds twice (a square added to
+     * another, the bias added), one rounding apart.
+     */
+    static void layerNorm(KernelContext context, IntArray meta, FloatArray x, FloatArray weight, FloatArray bias,
+                          FloatArray out, IntArray xq, FloatArray xs, int dim, float eps, int lastOnly, int form) {
+        int lane = context.localIdx;
+        int count = meta.get(COUNT);
+        int t = lastOnly == 1 ? count - 1 : context.groupIdx;
+        if (t >= 0 && t < count) {
+            float[] high = context.allocateFloatLocalArray(LANES);
+            float[] low = context.allocateFloatLocalArray(LANES);
+            int row = t * dim;
+            float hi = 0.0f;
+            float lo = 0.0f;
+            for (int c = lane; c < dim; c += LANES) {
+                float v = x.get(row + c);
+                float s = hi + v;
+                float part = s - hi;
+                lo += (hi - (s - part)) + (v - part);
+                hi = s;
+            }
+            high[lane] = hi;
+            low[lane] = lo;
+            context.localBarrier();
+            float sumHi = 0.0f;
+            float sumLo = 0.0f;
+            for (int l = 0; l < LANES; l++) {
+                float v = high[l];
+                float s = sumHi + v;
+                float part = s - sumHi;
+                sumLo += (sumHi - (s - part)) + (v - part) + low[l];
+                sumHi = s;
+            }
+            float mean = (sumHi + sumLo) / dim;
+            context.localBarrier();
+
+            hi = 0.0f;
+            lo = 0.0f;
+            for (int g = lane; 8 * g + 7 < dim; g += LANES) {
+                int at = row + 8 * g;
+                float d0 = x.get(at) - mean;
+                float d1 = x.get(at + 1) - mean;
+                float d2 = x.get(at + 2) - mean;
+                float d3 = x.get(at + 3) - mean;
+                float d4 = x.get(at + 4) - mean;
+                float d5 = x.get(at + 5) - mean;
+                float d6 = x.get(at + 6) - mean;
+                float d7 = x.get(at + 7) - mean;
+                float v = ((d0 * d0 + d4 * d4) + (d2 * d2 + d6 * d6)) + ((d1 * d1 + d5 * d5) + (d3 * d3 + d7 * d7));
+                float s = hi + v;
+                float part = s - hi;
+                lo += (hi - (s - part)) + (v - part);
+                hi = s;
+            }
+            if (lane == 0) {
+                for (int c = dim - dim % 8; c < dim; c++) {
+                    float d = x.get(row + c) - mean;
+                    float v = d * d;
+                    float s = hi + v;
+                    float part = s - hi;
+                    lo += (hi - (s - part)) + (v - part);
+                    hi = s;
+                }
+            }
+            high[lane] = hi;
+            low[lane] = lo;
+            context.localBarrier();
+            sumHi = 0.0f;
+            sumLo = 0.0f;
+            for (int l = 0; l < LANES; l++) {
+                float v = high[l];
+                float s = sumHi + v;
+                float part = s - sumHi;
+                sumLo += (sumHi - (s - part)) + (v - part) + low[l];
+                sumHi = s;
+            }
+            float scale = 1.0f / TornadoMath.sqrt((sumHi + sumLo) / dim + eps);
+            int o = lastOnly == 1 ? 0 : t;
+            if (form == AS_Q8) {
+                int blocks = dim >> 5;
+                for (int k = lane; k < blocks; k += LANES) {
+                    quantizeBlock(x, row + 32 * k, mean, scale, weight, bias, 32 * k, LAYER, xq, xs, o * blocks + k);
+                }
+            } else {
+                for (int c = lane; c < dim; c += LANES) {
+                    float v = normed(x, row + c, mean, scale, weight, bias, c, LAYER);
                     out.set(o * dim + c, form == AS_F16 ? roundToHalf(v) : v);
                 }
             }
@@ -235,6 +434,8 @@ final class DeviceKernels {
     static final int STORE = 0;
     static final int ADD = 1;
     static final int SWIGLU = 2;
+    static final int GELU = 3;
+    static final int JOIN = 4;
 
     /**
      * This work-item's share of {@code W[row] · x[t]}, with the activations in the form the weights'
@@ -254,6 +455,7 @@ final class DeviceKernels {
             sum = f16Dot(h, row, cols, x, t, lane);
         } else if (format == DeviceMatrix.Q8_0) {
             sum = q8Dot(f, q, row, cols, xq, xs, t, lane);
+
         } else {
             sum = q4Dot(f, q, row, cols, xq, xs, t, lane);
         }
@@ -325,7 +527,11 @@ final class DeviceKernels {
      * {@link #STORE} writes it to {@code out[t][row]}, {@link #ADD} adds it there (a projection into
      * the residual stream), and {@link #SWIGLU} computes SwiGLU's first half,
      * {@code out[t][row] = silu(G[row] · x[t]) · (U[row] · x[t])}, from gate and up matrices stacked
-     * in one ({@code rows} gate rows, then as many up rows).
+     * in one ({@code rows} gate rows, then as many up rows); {@link #GELU} stores
+     * {@code gelu(W[row] · x[t])} by the table {@code extra} ({@link #gelu}); {@link #JOIN} adds
+     * the product and {@code extra} (the attention's output projection) to the residual stream in
+     * ggml's order, {@code out = (W·x + extra) + out}, for a block whose attention and
+     * feed-forward run side by side. The other epilogues ignore {@code extra}.
      *
      * <p>One launch multiplies the chunk's whole activation matrix: a work-group streams its weight
      * row from device memory once and meets it again in cache for the chunk's other tokens. Each
@@ -337,7 +543,7 @@ final class DeviceKernels {
      */
     static void product(KernelContext context, IntArray meta, FloatArray x, IntArray xq, FloatArray xs,
                         FloatArray out, FloatArray f, IntArray q, ShortArray h, int format, int rows, int cols,
-                        int epilogue) {
+                        int epilogue, FloatArray extra) {
         int row = context.groupIdx;
         int lane = context.localIdx;
         int count = meta.get(COUNT);
@@ -359,6 +565,10 @@ final class DeviceKernels {
                     out.set(o, sum);
                 } else if (epilogue == ADD) {
                     out.set(o, out.get(o) + sum);
+                } else if (epilogue == GELU) {
+                    out.set(o, gelu(sum, extra));
+                } else if (epilogue == JOIN) {
+                    out.set(o, (sum + extra.get(o)) + out.get(o));
                 } else if (part == 0) {
                     gate[t] = sum;
                 } else {
@@ -371,16 +581,222 @@ final class DeviceKernels {
         }
     }
 
+    /** Most K-quant blocks of 256 in a row {@link #kQuantProduct} takes (its local buffers): rows up to 16384 wide. */
+    static final int MAX_K_BLOCKS = 64;
+
+    /** The unsigned byte {@code i} (0..3) of {@code v}. */
+    static int ubyte(int v, int i) {
+        return (v >> (8 * i)) & 255;
+    }
+
+    /** The signed byte {@code i} (0..3) of {@code v}. */
+    static int sbyte(int v, int i) {
+        return (v << (24 - 8 * i)) >> 24;
+    }
+
+    /** The exact product of four unsigned weight bytes with four signed activation bytes. */
+    static int udot4(int w, int a) {
+        return ubyte(w, 0) * sbyte(a, 0) + ubyte(w, 1) * sbyte(a, 1) + ubyte(w, 2) * sbyte(a, 2)
+                + ubyte(w, 3) * sbyte(a, 3);
+    }
+
+    /** The sum of the four signed bytes of {@code a}. */
+    static int sum4(int a) {
+        return sbyte(a, 0) + sbyte(a, 1) + sbyte(a, 2) + sbyte(a, 3);
+    }
+
+    /**
+     * {@link #product} for K-quant weights ({@link DeviceMatrix#K8}) and Q8_K activations, with
+     * ggml's x86 arithmetic (as the CPU backend's {@code ScalarKQuants}): the integers of each
+     * block first, exact, spread over the work-group (one per block and lane of ggml's eight, or
+     * per block and sub-block for interleaved Q4_K), then ggml's float steps in its order by one
+     * work-item, which is what makes the result llama.cpp's to the bit:
+     * <ul>
+     * <li>interleaved Q4_K (its matrices of {@code rows % 8 == 0}): {@code acc += Σsc·Σq·q8 · d_w·d_x}
+     *     and {@code accMin += Σm·bsum · dmin_w·d_x}, fused multiply-adds per block, or per pair of
+     *     sub-blocks for a token of a prompt in a group of four ({@code gemv = 0}: ggml's gemm);
+     *     the result {@code acc − accMin};</li>
+     * <li>otherwise eight lanes, lane k the weights 4k..4k+3 of every 32, each an integer per block
+     *     times {@code d_w·d_x} added with a fused multiply-add, summed at the end in ggml's order;
+     *     mins apart (Q4_K in four lanes, Q5_K in one), Q6_K's offset of 32 subtracted per lane.</li>
+     * </ul>
+     * {@code gemv = 1} when ggml multiplies these tokens one by one (decoding, and the last
+     * layer's feed-forward, which llama.cpp runs for the last token alone).
+     */
+    static void kQuantProduct(KernelContext context, IntArray meta, IntArray xq, FloatArray xs, FloatArray out,
+                              FloatArray f, IntArray q, int rows, int cols, int epilogue, FloatArray extra, int gemv) {
+        int row = context.groupIdx;
+        int lane = context.localIdx;
+        int count = meta.get(COUNT);
+        int blocks = cols >> 8;
+        int[] sums = context.allocateIntLocalArray(8 * MAX_K_BLOCKS);
+        int[] mins = context.allocateIntLocalArray(8 * MAX_K_BLOCKS);
+        float[] gate = context.allocateFloatLocalArray(CHUNK);
+        int parts = epilogue == SWIGLU ? 2 : 1;
+        for (int part = 0; part < parts; part++) {
+            int r = row + part * rows;
+            int kind = q.get(DeviceMatrix.K_INTS * r * blocks + 80);
+            int type = kind & 7;
+            int interleaved = kind >> 3;
+            for (int t = 0; t < count; t++) {
+                for (int u = lane; u < 8 * blocks; u += LANES) {
+                    int b = u >> 3;
+                    int k = u & 7;
+                    int w = DeviceMatrix.K_INTS * (r * blocks + b);
+                    int a = 64 * (t * blocks + b);
+                    int s = 0;
+                    int m = 0;
+                    if (interleaved == 1) {
+                        // Sub-block k: its scale times Σq·q8, its min times Σq8.
+                        int dot = 0;
+                        int xsum = 0;
+                        for (int i = 0; i < 8; i++) {
+                            dot += udot4(q.get(w + 8 * k + i), xq.get(a + 8 * k + i));
+                            xsum += sum4(xq.get(a + 8 * k + i));
+                        }
+                        s = q.get(w + 64 + k) * dot;
+                        m = q.get(w + 72 + k) * xsum;
+                    } else {
+                        // Lane k: weights 32c + 4k .. +3 of every sub-block c, each times its scale.
+                        for (int c = 0; c < 8; c++) {
+                            int scale = type == 6 ? q.get(w + 64 + 2 * c + (k >> 2)) : q.get(w + 64 + c);
+                            s += scale * udot4(q.get(w + 8 * c + k), xq.get(a + 8 * c + k));
+                        }
+                        if (type == 6) {
+                            int low = 0;
+                            int high = 0;
+                            for (int i = 0; i < 4; i++) {
+                                low += sum4(xq.get(a + 8 * k + i));
+                                high += sum4(xq.get(a + 8 * k + 4 + i));
+                            }
+                            s -= 32 * (q.get(w + 64 + 2 * k) * low + q.get(w + 64 + 2 * k + 1) * high);
+                        } else if (type == 4 && k < 4) {
+                            m = q.get(w + 72 + 2 * k) * subSum(xq, a, 2 * k) + q.get(w + 73 + 2 * k) * subSum(xq, a, 2 * k + 1);
+                        } else if (type == 5 && k == 0) {
+                            for (int j = 0; j < 8; j++) {
+                                m += q.get(w + 72 + j) * subSum(xq, a, j);
+                            }
+                        }
+                    }
+                    sums[u] = s;
+                    mins[u] = m;
+                }
+                context.localBarrier();
+                if (lane == 0) {
+                    float result;
+                    if (interleaved == 1) {
+                        int perPair = gemv == 0 && t < count - count % 4 ? 1 : 0;
+                        float acc = 0.0f;
+                        float accMin = 0.0f;
+                        for (int b = 0; b < blocks; b++) {
+                            float dx = xs.get(t * blocks + b);
+                            int wb = r * blocks + b;
+                            float d = f.get(2 * wb) * dx;
+                            float dmin = f.get(2 * wb + 1) * dx;
+                            int s = 0;
+                            int m = 0;
+                            for (int j = 0; j < 8; j++) {
+                                s += sums[8 * b + j];
+                                m += mins[8 * b + j];
+                                if (perPair == 1 && (j & 1) == 1) {
+                                    acc = s * d + acc;
+                                    accMin = m * dmin + accMin;
+                                    s = 0;
+                                    m = 0;
+                                }
+                            }
+                            if (perPair == 0) {
+                                acc = s * d + acc;
+                                accMin = m * dmin + accMin;
+                            }
+                        }
+                        result = acc - accMin;
+                    } else {
+                        float l0 = 0.0f;
+                        float l1 = 0.0f;
+                        float l2 = 0.0f;
+                        float l3 = 0.0f;
+                        float l4 = 0.0f;
+                        float l5 = 0.0f;
+                        float l6 = 0.0f;
+                        float l7 = 0.0f;
+                        float m0 = 0.0f;
+                        float m1 = 0.0f;
+                        float m2 = 0.0f;
+                        float m3 = 0.0f;
+                        for (int b = 0; b < blocks; b++) {
+                            float dx = xs.get(t * blocks + b);
+                            int wb = r * blocks + b;
+                            float d = dx * f.get(2 * wb);
+                            // Written d·x + acc: TornadoVM contracts each into fma(d, x, acc), as ggml's.
+                            l0 = d * sums[8 * b] + l0;
+                            l1 = d * sums[8 * b + 1] + l1;
+                            l2 = d * sums[8 * b + 2] + l2;
+                            l3 = d * sums[8 * b + 3] + l3;
+                            l4 = d * sums[8 * b + 4] + l4;
+                            l5 = d * sums[8 * b + 5] + l5;
+                            l6 = d * sums[8 * b + 6] + l6;
+                            l7 = d * sums[8 * b + 7] + l7;
+                            float dmin = -dx * f.get(2 * wb + 1);
+                            m0 = dmin * mins[8 * b] + m0;
+                            m1 = dmin * mins[8 * b + 1] + m1;
+                            m2 = dmin * mins[8 * b + 2] + m2;
+                            m3 = dmin * mins[8 * b + 3] + m3;
+                        }
+                        result = ((l4 + l0) + (l6 + l2)) + ((l5 + l1) + (l7 + l3));
+                        if (type == 4) {
+                            result = result + ((m0 + m2) + (m1 + m3));
+                        } else if (type == 5) {
+                            result = result + m0;
+                        }
+                    }
+                    int o = t * rows + row;
+                    if (epilogue == STORE) {
+                        out.set(o, result);
+                    } else if (epilogue == ADD) {
+                        out.set(o, out.get(o) + result);
+                    } else if (epilogue == GELU) {
+                        out.set(o, gelu(result, extra));
+                    } else if (epilogue == JOIN) {
+                        out.set(o, (result + extra.get(o)) + out.get(o));
+                    } else if (part == 0) {
+                        gate[t] = result;
+                    } else {
+                        float g = gate[t];
+                        out.set(o, g / (1.0f + TornadoMath.exp(-g)) * result);
+                    }
+                }
+                context.localBarrier();
+            }
+        }
+    }
+
+    /** The sum of the 32 activation quants of sub-block {@code j} of the Q8_K block at int {@code a}. */
+    static int subSum(IntArray xq, int a, int j) {
+        int sum = 0;
+        for (int i = 0; i < 8; i++) {
+            sum += sum4(xq.get(a + 8 * j + i));
+        }
+        return sum;
+    }
+
     // ---- Rotation, attention ----------------------------------------------------------------------
 
     /**
      * Rotary embedding of the chunk's queries and keys (in place in {@code qkv}, one work-group per
      * token) and the write of its keys and values into the cache. {@code rope} holds, per token,
      * the cosine and sine of each rotated pair's angle, computed on the host from the model's θ.
+     * Pair {@code i} (of {@code ropeDims/2} per head) is elements {@code (2i, 2i+1)}, or
+     * {@code (i, i + ropeDims/2)} with {@code halves = 1} (NeoX's layout); elements from
+     * {@code ropeDims} on are not rotated. A pair {@code (a, b)} becomes
+     * {@code (fma(a, cos, −(b·sin)), fma(a, sin, b·cos))}, as ggml's x86 build and the CPU backend
+     * compute it: written as {@code a·cos + b·(−sin)} and {@code a·sin + b·cos}, each sum of two
+     * products is contracted by TornadoVM (which fuses an addition with the product that is its
+     * first operand) into exactly those fused multiply-adds.
      */
     static void ropeAndStore(KernelContext context, IntArray meta, IntArray pages, FloatArray qkv, FloatArray rope,
                              FloatArray keys, FloatArray values, int heads, int kvHeads, int headDim, int ropeDims,
-                             int tablePages) {
+                             int tablePages, int halves) {
         int t = context.groupIdx;
         int lane = context.localIdx;
         int count = meta.get(COUNT);
@@ -390,34 +806,34 @@ final class DeviceKernels {
             int row = t * (qDim + 2 * kvDim);
             int pos = meta.get(START) + t;
             int slot = pages.get((pos / PAGE) % tablePages) * PAGE + pos % PAGE;
-            int pairs = headDim / 2;
+            int pairs = ropeDims / 2;
+            int partner = halves == 1 ? pairs : 1;
             for (int p = lane; p < heads * pairs; p += LANES) {
-                int i = 2 * (p % pairs);
-                if (i < ropeDims) {
-                    int at = row + (p / pairs) * headDim + i;
-                    float a = qkv.get(at);
-                    float b = qkv.get(at + 1);
-                    float cos = rope.get(t * ropeDims + i);
-                    float sin = rope.get(t * ropeDims + i + 1);
-                    qkv.set(at, a * cos - b * sin);
-                    qkv.set(at + 1, a * sin + b * cos);
-                }
+                int i = p % pairs;
+                int at = row + (p / pairs) * headDim + (halves == 1 ? i : 2 * i);
+                float a = qkv.get(at);
+                float b = qkv.get(at + partner);
+                float cos = rope.get(t * ropeDims + 2 * i);
+                float sin = rope.get(t * ropeDims + 2 * i + 1);
+                float negativeSin = -sin;
+                qkv.set(at, a * cos + b * negativeSin);
+                qkv.set(at + partner, a * sin + b * cos);
             }
             for (int p = lane; p < kvHeads * pairs; p += LANES) {
-                int i = 2 * (p % pairs);
-                int within = (p / pairs) * headDim + i;
+                int i = p % pairs;
+                int within = (p / pairs) * headDim + (halves == 1 ? i : 2 * i);
                 float a = qkv.get(row + qDim + within);
-                float b = qkv.get(row + qDim + within + 1);
-                if (i < ropeDims) {
-                    float cos = rope.get(t * ropeDims + i);
-                    float sin = rope.get(t * ropeDims + i + 1);
-                    float ra = a * cos - b * sin;
-                    float rb = a * sin + b * cos;
-                    a = ra;
-                    b = rb;
-                }
-                keys.set(slot * kvDim + within, a);
-                keys.set(slot * kvDim + within + 1, b);
+                float b = qkv.get(row + qDim + within + partner);
+                float cos = rope.get(t * ropeDims + 2 * i);
+                float sin = rope.get(t * ropeDims + 2 * i + 1);
+                float negativeSin = -sin;
+                keys.set(slot * kvDim + within, a * cos + b * negativeSin);
+                keys.set(slot * kvDim + within + partner, a * sin + b * cos);
+            }
+            int plain = headDim - ropeDims;
+            for (int p = lane; p < kvHeads * plain; p += LANES) {
+                int within = (p / plain) * headDim + ropeDims + p % plain;
+                keys.set(slot * kvDim + within, qkv.get(row + qDim + within));
             }
             for (int c = lane; c < kvDim; c += LANES) {
                 values.set(slot * kvDim + c, qkv.get(row + qDim + kvDim + c));

@@ -2,6 +2,7 @@ package org.replique.engine.tornadovm;
 
 import static org.replique.engine.tornadovm.DeviceKernels.AS_F32;
 import static org.replique.engine.tornadovm.DeviceKernels.AS_Q8;
+import static org.replique.engine.tornadovm.DeviceKernels.AS_Q8K;
 import static org.replique.engine.tornadovm.DeviceKernels.CHUNK;
 import static org.replique.engine.tornadovm.DeviceKernels.COUNT;
 import static org.replique.engine.tornadovm.DeviceKernels.LANES;
@@ -11,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import org.replique.engine.model.BlockLayout;
 import org.replique.engine.model.ModelConfig;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
@@ -40,13 +42,15 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * its bytecode buffer, {@code -Dtornado.tvm.maxbytecodesize}, which the backend raises to
  * {@value #BYTECODE_BYTES} bytes when it is not set), so the groups are sized from those bounds.
  *
- * <p>A layer runs RMSNorm (writing its output straight in the form the Q/K/V weights multiply:
- * F32, F16-rounded or Q8_0 blocks), the stacked Q/K/V product, RoPE with the KV-cache write,
- * attention (writing its output in the form of the output projection's input), the output
+ * <p>A Llama layer runs RMSNorm (writing its output straight in the form the Q/K/V weights
+ * multiply: F32, F16-rounded or Q8_0 blocks), the stacked Q/K/V product, RoPE with the KV-cache
+ * write, attention (writing its output in the form of the output projection's input), the output
  * projection added to the residual, RMSNorm, gate/up with SiLU, the conversion of that for the
  * down projection, and the down projection added to the residual: 9 kernels per layer with
- * quantized weights, 8 with F32 weights. The logits graph normalises the chunk's last token and
- * multiplies it by the output matrix.
+ * quantized weights, 8 with F32 weights (K-quants add a Q8_K rounding after each norm and after
+ * the attention). Other layouts take other steps from the model's {@link BlockLayout}
+ * ({@link #addLayer}). The logits graph normalises the chunk's last token and multiplies it by
+ * the output matrix.
  *
  * <p>Work-groups are {@link DeviceKernels#LANES} wide: one per output row for the products, one per
  * token (or per token and head for attention) for the rest; those per token are resized to each
@@ -79,6 +83,10 @@ final class ForwardPlan implements AutoCloseable {
     private final FloatArray qkv;
     private final FloatArray attention;
     private final FloatArray hidden;
+    /** The attention's output projection, kept apart until it joins the residual with the MLP's (parallel blocks). */
+    private final FloatArray projected;
+    /** GELU's F16 table (GELU feed-forwards; otherwise one unused element, what products without it pass). */
+    private final FloatArray geluTable;
     // A product's input in the form its weights take: F16-rounded values, or Q8_0 quants and scales.
     private final FloatArray rounded;
     private final IntArray quants;
@@ -116,6 +124,8 @@ final class ForwardPlan implements AutoCloseable {
         qkv = new FloatArray(CHUNK * qkvDim);
         attention = new FloatArray(CHUNK * qDim);
         hidden = new FloatArray(CHUNK * c.ffnDim());
+        projected = new FloatArray(c.block().parallel() ? CHUNK * dim : 1);
+        geluTable = c.block().feedForward() == BlockLayout.FeedForward.GELU ? GeluTable.build(host) : new FloatArray(1);
         int widest = widest(c);
         rounded = new FloatArray(CHUNK * widest);
         quants = new IntArray(CHUNK * widest / 4);
@@ -140,16 +150,17 @@ final class ForwardPlan implements AutoCloseable {
             TaskGraph graph = new TaskGraph(graphName(g));
             if (g == 0) {
                 graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, x, meta, rope, pages);
-                graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, xb, qkv, attention, hidden, rounded, quants,
-                        scales);
+                graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, xb, qkv, attention, hidden, projected, rounded,
+                        quants, scales, geluTable);
             } else {
-                graph.consumeFromDevice(graphName(g - 1), x, meta, rope, pages, xb, qkv, attention, hidden, rounded,
-                        quants, scales);
+                graph.consumeFromDevice(graphName(g - 1), x, meta, rope, pages, xb, qkv, attention, hidden, projected,
+                        rounded, quants, scales, geluTable);
             }
             for (int l = g * perGraph; l < Math.min(layers, (g + 1) * perGraph); l++) {
                 addLayer(graph, l, weights.layers().get(l), keys.get(l), values.get(l), context);
             }
-            graph.persistOnDevice(x, meta, rope, pages, xb, qkv, attention, hidden, rounded, quants, scales);
+            graph.persistOnDevice(x, meta, rope, pages, xb, qkv, attention, hidden, projected, rounded, quants, scales,
+                    geluTable);
             graphs.add(graph.snapshot());
         }
         graphs.add(logitsGraph(weights, context).snapshot());
@@ -196,57 +207,127 @@ final class ForwardPlan implements AutoCloseable {
         return Math.max(Math.max(c.dim(), c.heads() * c.headDim()), c.ffnDim());
     }
 
-    /** The tasks of layer {@code l}, named after their step with the layer's index ({@code qkv7}). */
+    /**
+     * The tasks of layer {@code l}, named after their step with the layer's index ({@code qkv7}),
+     * in the order the model's {@link BlockLayout} gives: attention then feed-forward, each added
+     * to the residual stream; or, in a parallel block, the MLP first (it reads the attention norm's
+     * output, which the attention's own work then overwrites), then the attention, whose output
+     * projection joins the MLP's into the residual.
+     */
     private void addLayer(TaskGraph g, int l, DeviceWeights.Layer w, FloatArray k, FloatArray v, KernelContext context) {
-        int dim = c.dim();
+        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.norms().toArray());
+        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, k, v);
+        upload(g, w.qkv());
+        upload(g, w.wo());
+        upload(g, w.up());
+        upload(g, w.down());
+
+        if (c.block().parallel()) {
+            norm(g, "attnNorm" + l, context, w.attentionNorm(), w.attentionNormBias(), xb, 0, w.up().inputForm());
+            up(g, l, w, context);
+            if (w.attentionNorm2() != null) {
+                norm(g, "attnNorm2" + l, context, w.attentionNorm2(), w.attentionNorm2Bias(), xb, 0,
+                        w.qkv().inputForm());
+            } else if (w.qkv().inputForm() != w.up().inputForm()) {
+                norm(g, "qkvInput" + l, context, w.attentionNorm(), w.attentionNormBias(), xb, 0, w.qkv().inputForm());
+            }
+            attention(g, l, w, k, v, context, DeviceKernels.STORE, projected);
+            down(g, l, w, context, DeviceKernels.JOIN, projected);
+        } else {
+            norm(g, "attnNorm" + l, context, w.attentionNorm(), w.attentionNormBias(), xb, 0, w.qkv().inputForm());
+            attention(g, l, w, k, v, context, DeviceKernels.ADD, x);
+            norm(g, "ffnNorm" + l, context, w.ffnNorm(), null, xb, 0, w.up().inputForm());
+            up(g, l, w, context);
+            down(g, l, w, context, DeviceKernels.ADD, geluTable);
+        }
+    }
+
+    /**
+     * The layout's norm of {@code x} into {@code out} in {@code form}: RMSNorm, or LayerNorm with
+     * {@code bias}; of every token of the chunk, or ({@code lastOnly = 1}) of its last into row 0.
+     */
+    private void norm(TaskGraph g, String name, KernelContext context, FloatArray weight, FloatArray bias,
+                      FloatArray out, int lastOnly, int form) {
+        // Q8_K blocks of 256: the norm writes F32 and a conversion follows.
+        int written = form == AS_Q8K ? AS_F32 : form;
+        if (c.block().norm() == BlockLayout.Norm.RMS) {
+            g.task(name, DeviceKernels::rmsNorm, context, meta, x, weight, out, quants, scales, c.dim(), c.normEps(),
+                    lastOnly, written);
+        } else {
+            g.task(name, DeviceKernels::layerNorm, context, meta, x, weight, bias, out, quants, scales, c.dim(),
+                    c.normEps(), lastOnly, written);
+        }
+        if (lastOnly == 1) {
+            schedule(g, name, 1);
+        } else {
+            perToken(g, name, 1);
+        }
+        if (form == AS_Q8K) {
+            convert(g, name + "Q8K", context, lastOnly == 1 ? oneToken : meta, out, c.dim(), form);
+        }
+    }
+
+
+    /**
+     * Q/K/V from the normalized input, RoPE with the cache write, attention, and the output
+     * projection, whose result {@code outputEpilogue} puts into {@code outputTo}.
+     */
+    private void attention(TaskGraph g, int l, DeviceWeights.Layer w, FloatArray k, FloatArray v,
+                           KernelContext context, int outputEpilogue, FloatArray outputTo) {
         int heads = c.heads();
         int headDim = c.headDim();
         float scale = 1.0f / (float) Math.sqrt(headDim);
-        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.attentionNorm(), w.ffnNorm(), k, v);
-        upload(g, w.qkv());
-        upload(g, w.wo());
-        upload(g, w.gateUp());
-        upload(g, w.down());
-
-        g.task("attnNorm" + l, DeviceKernels::rmsNorm, context, meta, x, w.attentionNorm(), xb, quants, scales, dim,
-                c.normEps(), 0, w.qkv().inputForm());
-        perToken(g, "attnNorm" + l, 1);
-        product(g, "qkv" + l, DeviceKernels.STORE, context, meta, xb, qkv, w.qkv(), w.qkv().rows);
+        product(g, "qkv" + l, DeviceKernels.STORE, context, meta, xb, qkv, w.qkv(),
+                w.qkv().rows, geluTable);
+        int halves = c.block().rope() == BlockLayout.Rope.HALVES ? 1 : 0;
         g.task("rope" + l, DeviceKernels::ropeAndStore, context, meta, pages, qkv, rope, k, v, heads, c.kvHeads(),
-                headDim, c.ropeDims(), poolPages);
+                headDim, c.ropeDims(), poolPages, halves);
         perToken(g, "rope" + l, 1);
-        // Attention quantizes its own head's output when a head is whole Q8_0 blocks; otherwise a
-        // conversion follows it.
+        // Attention quantizes its own head's output when a head is whole Q8_0 blocks; otherwise
+        // (and for Q8_K's blocks of 256, which span heads) a conversion follows it.
         int woForm = w.wo().inputForm();
-        int attentionForm = woForm == AS_Q8 && headDim % 32 != 0 ? AS_F32 : woForm;
+        int attentionForm = woForm == AS_Q8 && headDim % 32 != 0 || woForm == AS_Q8K ? AS_F32 : woForm;
         g.task("attention" + l, DeviceKernels::attention, context, meta, pages, qkv, k, v, attention, quants, scales,
                 heads, c.kvHeads(), headDim, c.slidingWindow(), scale, poolPages, attentionForm);
         perToken(g, "attention" + l, heads);
         if (attentionForm != woForm) {
-            convert(g, "woInput" + l, context, attention, c.heads() * headDim, woForm);
+            convert(g, "woInput" + l, context, meta, attention, heads * headDim, woForm);
         }
-        product(g, "wo" + l, DeviceKernels.ADD, context, meta, attention, x, w.wo(), w.wo().rows);
-        g.task("ffnNorm" + l, DeviceKernels::rmsNorm, context, meta, x, w.ffnNorm(), xb, quants, scales, dim,
-                c.normEps(), 0, w.gateUp().inputForm());
-        perToken(g, "ffnNorm" + l, 1);
-        product(g, "gateUp" + l, DeviceKernels.SWIGLU, context, meta, xb, hidden, w.gateUp(), c.ffnDim());
+        product(g, "wo" + l, outputEpilogue, context, meta, attention, outputTo, w.wo(),
+                w.wo().rows, geluTable);
+    }
+
+    /** The feed-forward's first product with its activation: {@code silu(gate)·up}, or {@code gelu(up)}, into {@link #hidden}. */
+    private void up(TaskGraph g, int l, DeviceWeights.Layer w, KernelContext context) {
+        int epilogue = c.block().feedForward() == BlockLayout.FeedForward.GELU ? DeviceKernels.GELU
+                : DeviceKernels.SWIGLU;
+        product(g, (epilogue == DeviceKernels.GELU ? "upGelu" : "gateUp") + l, epilogue, context, meta,
+                xb, hidden, w.up(), c.ffnDim(), geluTable, l == layers - 1);
+    }
+
+    /** {@link #hidden} converted for the down projection, then the down projection into the residual. */
+    private void down(TaskGraph g, int l, DeviceWeights.Layer w, KernelContext context, int epilogue, FloatArray extra) {
         FloatArray downInput = hidden;
         if (w.down().inputForm() != AS_F32) {
-            convert(g, "downInput" + l, context, hidden, c.ffnDim(), w.down().inputForm());
+            convert(g, "downInput" + l, context, meta, hidden, c.ffnDim(), w.down().inputForm());
             downInput = rounded;
         }
-        product(g, "down" + l, DeviceKernels.ADD, context, meta, downInput, x, w.down(), w.down().rows);
+        product(g, "down" + l, epilogue, context, meta, downInput, x, w.down(), w.down().rows, extra,
+                l == layers - 1);
     }
 
     private TaskGraph logitsGraph(DeviceWeights w, KernelContext context) {
         TaskGraph g = new TaskGraph("logits");
         g.consumeFromDevice(graphName(layerGraphs - 1), x, meta, quants, scales);
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNorm(), oneToken, last);
+        if (w.outputNormBias() != null) {
+            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNormBias());
+        }
         upload(g, w.output());
-        g.task("norm", DeviceKernels::rmsNorm, context, meta, x, w.outputNorm(), last, quants, scales, c.dim(),
-                c.normEps(), 1, w.output().inputForm());
-        schedule(g, "norm", 1);
-        product(g, "output", DeviceKernels.STORE, context, oneToken, last, logits, w.output(), w.output().rows);
+        norm(g, "norm", context, w.outputNorm(), w.outputNormBias(), last, 1, w.output().inputForm());
+        // x is not read by the output product: it stands for the unused extra argument.
+        product(g, "output", DeviceKernels.STORE, context, oneToken, last, logits,
+                w.output(), w.output().rows, x);
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, logits);
         return g;
     }
@@ -255,21 +336,45 @@ final class ForwardPlan implements AutoCloseable {
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, m.floats, m.quants, m.halves);
     }
 
-    /** Adds {@code name}: {@code in} ({@code cols} per token) converted to {@code form}, into {@link #rounded} or the quants. */
-    private void convert(TaskGraph g, String name, KernelContext context, FloatArray in, int cols, int form) {
-        g.task(name, DeviceKernels::convert, context, meta, in, rounded, quants, scales, cols, form);
-        perToken(g, name, 1);
+    /**
+     * Adds {@code name}: {@code in} ({@code cols} per token, as many tokens as {@code count} says)
+     * converted to {@code form}, into {@link #rounded} or the quants.
+     */
+    private void convert(TaskGraph g, String name, KernelContext context, IntArray count, FloatArray in, int cols,
+                         int form) {
+        g.task(name, DeviceKernels::convert, context, count, in, rounded, quants, scales, cols, form);
+        if (count == meta) {
+            perToken(g, name, 1);
+        } else {
+            schedule(g, name, 1);
+        }
     }
 
     /**
      * Adds the product {@code name} of {@code m} with the input {@code in} (or, for quantized
-     * weights, the Q8_0 blocks the previous task wrote), with {@code epilogue}.
+     * weights, the Q8_0 blocks the previous task wrote), with {@code epilogue} and its
+     * {@code extra} array (an array the task does not otherwise take when the epilogue reads none).
      */
     private void product(TaskGraph g, String name, int epilogue, KernelContext context, IntArray count,
-                         FloatArray in, FloatArray out, DeviceMatrix m, int rows) {
+                         FloatArray in, FloatArray out, DeviceMatrix m, int rows, FloatArray extra) {
+        product(g, name, epilogue, context, count, in, out, m, rows, extra, count == oneToken);
+    }
+
+    /**
+     * {@code gemv}: ggml multiplies these tokens one at a time (the logits, and the last layer's
+     * feed-forward, which llama.cpp runs for the last token alone), which its interleaved Q4_K
+     * kernels sum in another order than a prompt's tokens.
+     */
+    private void product(TaskGraph g, String name, int epilogue, KernelContext context, IntArray count,
+                         FloatArray in, FloatArray out, DeviceMatrix m, int rows, FloatArray extra, boolean gemv) {
         schedule(g, name, rows);
+        if (m.format == DeviceMatrix.K8) {
+            g.task(name, DeviceKernels::kQuantProduct, context, count, quants, scales, out, m.floats, m.quants, rows,
+                    m.cols, epilogue, extra, gemv ? 1 : 0);
+            return;
+        }
         g.task(name, DeviceKernels::product, context, count, in, quants, scales, out, m.floats, m.quants, m.halves,
-                m.format, rows, m.cols, epilogue);
+                m.format, rows, m.cols, epilogue, extra);
     }
 
     /**
@@ -299,8 +404,9 @@ final class ForwardPlan implements AutoCloseable {
         long qDim = (long) c.heads() * c.headDim();
         long widest = widest(c);
         long perToken = 2L * c.dim() + c.ropeDims() + qDim + 2L * c.kvDim() + qDim + c.ffnDim() + widest + widest / 4
-                + widest / 32;
-        return 4L * (CHUNK * perToken + c.dim() + c.vocabSize());
+                + widest / 32 + (c.block().parallel() ? c.dim() : 0);
+        long table = c.block().feedForward() == BlockLayout.FeedForward.GELU ? GeluTable.ENTRIES : 0;
+        return 4L * (CHUNK * perToken + c.dim() + c.vocabSize() + table);
     }
 
     /**

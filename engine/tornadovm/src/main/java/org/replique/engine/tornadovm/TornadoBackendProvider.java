@@ -5,7 +5,6 @@ import org.replique.engine.backend.Backend;
 import org.replique.engine.backend.BackendOptions;
 import org.replique.engine.backend.BackendProvider;
 import org.replique.engine.backend.KvType;
-import org.replique.engine.model.BlockLayout;
 import org.replique.engine.model.Model;
 
 /**
@@ -51,11 +50,6 @@ public final class TornadoBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(Model model, BackendOptions options) {
-        if (!model.config().block().equals(BlockLayout.LLAMA)) {
-            throw new IllegalArgumentException("the tornadovm backend runs the Llama/Mistral layout; "
-                    + model.config().architecture() + " models (" + model.config().block()
-                    + ") run on the cpu backend");
-        }
         if (options.kvType() != KvType.F32) {
             throw new IllegalArgumentException("the tornadovm backend keeps its KV cache in F32 (not "
                     + options.kvType().wireName() + ")");

@@ -2,6 +2,8 @@ package org.replique.engine.tornadovm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.replique.engine.backend.Backend;
 import org.replique.engine.backend.Cancellation;
 import org.replique.engine.backend.InferenceState;
@@ -11,6 +13,7 @@ import org.replique.engine.generate.Generator;
 import org.replique.engine.generate.TokenHistory;
 import org.replique.engine.generate.TokenListener;
 import org.replique.engine.sampling.SamplingParams;
+import org.replique.fixtures.reference.LlamaCppReference;
 
 /** Comparisons of logit vectors and greedy runs, shared by the tests. */
 final class Logits {
@@ -56,6 +59,29 @@ final class Logits {
             return new Generator(backend).generate(state, new TokenHistory(), prompt, request, TokenListener.NONE,
                     Cancellation.NONE);
         }
+    }
+
+    /**
+     * The logits after {@code ref}'s prompt, then after each of its generated tokens but the last,
+     * fed back one by one ("teacher forcing"): what llama.cpp's {@code step_top} lists predict.
+     */
+    static List<float[]> teacherForced(Backend backend, LlamaCppReference ref) {
+        List<float[]> steps = new ArrayList<>();
+        try (InferenceState state = backend.newState(backend.model().config().contextLength())) {
+            int[] prompt = ref.promptTokens();
+            int[] generated = ref.generatedTokens();
+            steps.add(backend.forward(state, prompt, 0, prompt.length, Cancellation.NONE));
+            for (int i = 0; i + 1 < generated.length; i++) {
+                steps.add(backend.forward(state, generated, i, 1, Cancellation.NONE));
+            }
+        }
+        return steps;
+    }
+
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+        return best;
     }
 
     /** A prompt of {@code n} token ids: BOS, then a fixed walk over the vocabulary. */

@@ -62,7 +62,8 @@ class MatmulKernelTest {
                 m.halves);
         g.task("convert", DeviceKernels::convert, c, meta, in, converted, quants, scales, cols, m.inputForm());
         g.task("product", DeviceKernels::product, c, meta, m.format == DeviceMatrix.F16 ? converted : in, quants, scales,
-                out, m.floats, m.quants, m.halves, m.format, rows, cols, DeviceKernels.STORE);
+                out, m.floats, m.quants, m.halves, m.format, rows, cols, DeviceKernels.STORE,
+                m.format == DeviceMatrix.F16 ? in : converted);
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
         GridScheduler grids = new GridScheduler();
         grids.addWorkerGrid("m.convert", grid(tokens));
