@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { SERVER_KEYS, serverSettings } from '../../src/config/serverSettings';
 
@@ -60,6 +62,11 @@ describe('settings sent to the server', () => {
     for (const section of ['model', 'sampling', 'completion', 'prompt']) {
       assert.ok(SERVER_KEYS.some((key) => key.startsWith(`${section}.`)), section);
     }
-    assert.equal(SERVER_KEYS.length, 25);
+    // The JetBrains template's settings, which the server's own tests hold to its settings parser.
+    const template = path.resolve(__dirname, '..', '..', '..', '..', 'intellij-plugin', 'src', 'main', 'templates', 'lsp',
+      'replique', 'settings.json');
+    const serverKeys = Object.keys(JSON.parse(readFileSync(template, 'utf8')) as Record<string, unknown>)
+      .map((key) => key.replace(/^replique\./, ''));
+    assert.deepEqual([...SERVER_KEYS].sort(), serverKeys.sort());
   });
 });
