@@ -7,4 +7,4 @@ if defined REPLIQUE_JAVA_HOME set "JAVA=%REPLIQUE_JAVA_HOME%\bin\java.exe" & got
 if defined JAVA_HOME set "JAVA=%JAVA_HOME%\bin\java.exe" & goto run
 for /d %%D in ("%ProgramFiles%\Eclipse Adoptium\jdk-25*") do set "JAVA=%%D\bin\java.exe"
 :run
-"%JAVA%" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 -XX:+UseParallelGC -Xmn64m -Xss4m --sun-misc-unsafe-memory-access=allow -jar "%ROOT%\lib\replique.jar" %*
+"%JAVA%" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 -Xmn64m -Xss4m --sun-misc-unsafe-memory-access=allow -jar "%ROOT%\lib\replique.jar" %*

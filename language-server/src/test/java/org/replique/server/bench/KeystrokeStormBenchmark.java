@@ -50,7 +50,7 @@ class KeystrokeStormBenchmark {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0", "-Xss4m"));
-        command.addAll(List.of(System.getProperty("replique.storm.gc", "-XX:+UseParallelGC -Xmn64m").split(" ")));
+        command.addAll(List.of(System.getProperty("replique.storm.gc", "-Xmn64m").split(" ")));
         command.addAll(List.of("-jar", jar.toString(), "serve"));
         try (ScriptedClient client = ScriptedClient.spawn(command)) {
             long pid = client.process().orElseThrow().pid();
@@ -148,7 +148,7 @@ class KeystrokeStormBenchmark {
             r.addProperty("threads_before", threadsBefore);
             r.addProperty("threads_after", threadsAfter);
             r.addProperty("threads_new", String.join(", ", newThreads));
-            r.addProperty("gc", System.getProperty("replique.storm.gc", "-XX:+UseParallelGC -Xmn64m"));
+            r.addProperty("gc", System.getProperty("replique.storm.gc", "-Xmn64m"));
             String json = new GsonBuilder().setPrettyPrinting().create().toJson(r);
             System.out.println("KeystrokeStormBenchmark: " + json);
             Files.writeString(Path.of("target", "keystroke-storm.json"), json);
