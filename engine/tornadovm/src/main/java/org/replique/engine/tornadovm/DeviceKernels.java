@@ -438,6 +438,22 @@ final class DeviceKernels {
     static final int JOIN = 4;
 
     /**
+     * Writes row result {@code value} to {@code out[o]} as every epilogue but SwiGLU's does (SwiGLU
+     * pairs a gate row with an up row, so its products keep the gate in local memory themselves).
+     */
+    static void finish(int epilogue, FloatArray out, int o, float value, FloatArray extra) {
+        if (epilogue == STORE) {
+            out.set(o, value);
+        } else if (epilogue == ADD) {
+            out.set(o, out.get(o) + value);
+        } else if (epilogue == GELU) {
+            out.set(o, gelu(value, extra));
+        } else {
+            out.set(o, (value + extra.get(o)) + out.get(o)); // JOIN
+        }
+    }
+
+    /**
      * This work-item's share of {@code W[row] · x[t]}, with the activations in the form the weights'
      * format takes: F32 weights multiply the F32 activations {@code x}; F16 weights the F16-rounded
      * ones (also in {@code x}); Q8_0 and Q4_0 weights the Q8_0 blocks {@code xq}/{@code xs}, each
@@ -561,14 +577,8 @@ final class DeviceKernels {
                     sum += partial[t * LANES + l];
                 }
                 int o = t * rows + row;
-                if (epilogue == STORE) {
-                    out.set(o, sum);
-                } else if (epilogue == ADD) {
-                    out.set(o, out.get(o) + sum);
-                } else if (epilogue == GELU) {
-                    out.set(o, gelu(sum, extra));
-                } else if (epilogue == JOIN) {
-                    out.set(o, (sum + extra.get(o)) + out.get(o));
+                if (epilogue != SWIGLU) {
+                    finish(epilogue, out, o, sum, extra);
                 } else if (part == 0) {
                     gate[t] = sum;
                 } else {
@@ -751,14 +761,8 @@ final class DeviceKernels {
                         }
                     }
                     int o = t * rows + row;
-                    if (epilogue == STORE) {
-                        out.set(o, result);
-                    } else if (epilogue == ADD) {
-                        out.set(o, out.get(o) + result);
-                    } else if (epilogue == GELU) {
-                        out.set(o, gelu(result, extra));
-                    } else if (epilogue == JOIN) {
-                        out.set(o, (result + extra.get(o)) + out.get(o));
+                    if (epilogue != SWIGLU) {
+                        finish(epilogue, out, o, result, extra);
                     } else if (part == 0) {
                         gate[t] = result;
                     } else {
