@@ -61,7 +61,11 @@ final class SentencePieceBpe {
             } else {
                 for (byte b : piece.getBytes(StandardCharsets.UTF_8)) {
                     int byteId = vocab.byteToken(b);
-                    out.add(byteId >= 0 ? byteId : vocab.unknown());
+                    int token = byteId >= 0 ? byteId : vocab.unknown();
+                    // A vocabulary with neither the byte nor an unknown token cannot encode it:
+                    // the byte is dropped, as llama.cpp's BPE tokenizer drops it, never an id
+                    // outside the vocabulary.
+                    if (token >= 0) out.add(token);
                 }
             }
         }
