@@ -14,25 +14,29 @@ import org.replique.engine.tensor.WeightMatrix;
 
 /**
  * Q4_0 weights in the {@link WeightLayout#Q4_0_X8} layout times a few Q8_0 activation rows (the
- * decode path): the lanes of a vector are eight rows, so one 32-byte load gives eight columns of
- * eight rows, each nibble is masked in place and converted once and multiplied with an activation
- * already broadcast in memory, and the block scales of eight rows come in one load: about a third
- * fewer instructions per weight than the row-layout kernel ({@link QuantizedMatVec}). Prompts go
- * through the tiled kernel, which decodes this layout too ({@link PanelDecoder}).
+ * decode path), in 16-bit integer lanes: a 32-byte load holds four quants of each of sixteen
+ * half-rows (two per row of the group), each nibble is shifted and masked in place and multiplied
+ * with an activation quant already broadcast in memory ({@code vpmullw}, sixteen products per
+ * instruction), and a lane sums its sixteen products of a block exactly ({@code 16 · 15 · 127 <
+ * 2^15}). Per block, the two half-rows' sums are added as ints into the row's lane, the block
+ * scales of eight rows come in one load, and the float arithmetic follows: about half the
+ * instructions per weight of a float kernel. Prompts go through the tiled kernel, which decodes
+ * this layout too ({@link PanelDecoder}).
  *
  * <p>This is ggml's interleaved Q4_0 kernel ({@link GgmlX86}), which llama.cpp runs on these
- * matrices, and rounds as it does: a block's sum {@code Σ (q_w − 8)·q_x} is accumulated in floats
- * that hold integers (at most 32·8·127), so its order does not matter; the unsigned quants are
- * offset by starting at {@code −8·Σ q_x}; then, per row, {@code acc = fma(sum, d_w·d_x, acc)}
- * block after block, ggml's own operations: results equal {@link ScalarKernels}' to the bit.
+ * matrices, and rounds as it does: a block's integer sum {@code Σ (q_w − 8)·q_x} is exact (the
+ * unsigned quants are offset by adding {@code −8·Σ q_x}), converted to float, then, per row,
+ * {@code acc = fma(sum, d_w·d_x, acc)} block after block, ggml's own operations: results equal
+ * {@link ScalarKernels}' to the bit.
  *
- * <p>Lanes are eight floats whatever the preferred vector width (the layout is built for eight
+ * <p>Lanes are eight rows whatever the preferred vector width (the layout is built for eight
  * rows); the layout is only chosen where vectors are at least that wide ({@link MatmulPlan}).
  */
 final class InterleavedQ4_0Matmul {
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
     private static final VectorSpecies<Short> S8 = ShortVector.SPECIES_128;
+    private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
     private static final int ROWS = InterleavedQ4_0.ROWS;
     /** Groups a token goes through before the next token takes them from the cache: 128 rows. */
     private static final int GROUPS_PER_PASS = 16;
@@ -40,13 +44,13 @@ final class InterleavedQ4_0Matmul {
     private static final float REBIAS = 0x1p112f;
 
     /**
-     * The activations as the kernel reads them, row after row: {@code expanded}, each Q8_0 quant
-     * {@code j} as a float times {@code 2^(−4·(j % 8))} (exact; every eighth unscaled), written
-     * eight times over so that one vector load broadcasts it: a nibble masked in place
-     * ({@code q·2^(4k)}) times it gives {@code q·q_x}; {@code offsets}, per block,
+     * The activations as the kernel reads them, row after row: {@code expanded}, per block and
+     * chunk {@code c} of the layout and nibble {@code m} of a 16-bit half-row, sixteen quants that
+     * face that nibble in the sixteen lanes ({@code q_x} of column {@code 8c + m} in even lanes,
+     * {@code 8c + 4 + m} in odd ones: 256 shorts per block); {@code offsets}, per block,
      * {@code −8 · Σ q_x}.
      */
-    record Activations(float[] expanded, float[] offsets) {}
+    record Activations(short[] expanded, int[] offsets) {}
 
     static final PreparedInput.View<Activations> ACTIVATIONS = InterleavedQ4_0Matmul::activations;
 
@@ -67,19 +71,25 @@ final class InterleavedQ4_0Matmul {
     static Activations activations(PreparedInput x, Activations previous) {
         int n = x.rows() * x.cols();
         int blocks = n / 32;
-        Activations a = previous != null && previous.expanded.length >= ROWS * n && previous.offsets.length >= blocks
-                ? previous : new Activations(new float[ROWS * n], new float[blocks]);
+        Activations a = previous != null && previous.expanded.length >= 8 * n && previous.offsets.length >= blocks
+                ? previous : new Activations(new short[8 * n], new int[blocks]);
         byte[] q = x.quants;
+        short[] e = a.expanded;
         for (int b = 0; b < blocks; b++) {
             int sum = 0;
-            for (int j = 0; j < 32; j++) {
-                int v = q[32 * b + j];
-                int k = j % 8;
-                int at = ROWS * (32 * b + j);
-                java.util.Arrays.fill(a.expanded, at, at + ROWS, k == 7 ? v : Math.scalb((float) v, -4 * k));
-                sum += v;
+            for (int j = 0; j < 32; j++) sum += q[32 * b + j];
+            a.offsets[b] = -8 * sum;
+            for (int c = 0; c < 4; c++) {
+                for (int m = 0; m < 4; m++) {
+                    short even = q[32 * b + 8 * c + m];
+                    short odd = q[32 * b + 8 * c + 4 + m];
+                    int at = 256 * b + 64 * c + 16 * m;
+                    for (int lane = 0; lane < 16; lane += 2) {
+                        e[at + lane] = even;
+                        e[at + lane + 1] = odd;
+                    }
+                }
             }
-            a.offsets[b] = -8f * sum;
         }
         return a;
     }
@@ -137,44 +147,35 @@ final class InterleavedQ4_0Matmul {
      * Groups {@code [firstGroup, endGroup)} of eight rows times one activation row (its
      * {@code expanded} quants from quant {@code xo}, block offsets and scales from block
      * {@code so}), into {@code out} from {@code outOffset}. Each group's eight results are the
-     * lanes of one vector; four partial sums keep four multiply-add chains in flight.
+     * lanes of one vector.
      */
-    private static void dot(MemorySegment w, int firstGroup, int endGroup, int blocks, float[] expanded, int xo,
-                            float[] offsets, int so, float[] scales, float[] out, int outOffset) {
+    private static void dot(MemorySegment w, int firstGroup, int endGroup, int blocks, short[] expanded, int xo,
+                            int[] offsets, int so, float[] scales, float[] out, int outOffset) {
         for (int g = firstGroup; g < endGroup; g++) {
             FloatVector acc = FloatVector.zero(F8);
             long base = InterleavedQ4_0.recordOffset(blocks, g, 0);
             for (int b = 0; b < blocks; b++, base += InterleavedQ4_0.RECORD) {
-                FloatVector d = scales(w, base);
-                FloatVector s0 = FloatVector.broadcast(F8, offsets[so + b]);
-                FloatVector s1 = FloatVector.zero(F8);
-                FloatVector s2 = FloatVector.zero(F8);
-                FloatVector s3 = FloatVector.zero(F8);
+                // Two chains of eight products per lane, then one: at most 16 · 15 · 127 in a short.
+                ShortVector s0 = ShortVector.zero(S16);
+                ShortVector s1 = ShortVector.zero(S16);
                 int xb = 8 * (xo + 32 * b);
                 for (int c = 0; c < 4; c++) {
-                    IntVector v = IntVector.fromMemorySegment(I8, w, base + 16 + 32 * c, LE);
+                    ShortVector v = ShortVector.fromMemorySegment(S16, w, base + 16 + 32 * c, LE);
                     int o = xb + 64 * c;
-                    // Nibble k masked in place is q·2^(4k); its activation was scaled by 2^(−4k).
-                    s0 = ((FloatVector) v.and(0x0000000f).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(F8, expanded, o), s0);
-                    s1 = ((FloatVector) v.and(0x000000f0).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(F8, expanded, o + 8), s1);
-                    s2 = ((FloatVector) v.and(0x00000f00).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(F8, expanded, o + 16), s2);
-                    s3 = ((FloatVector) v.and(0x0000f000).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(F8, expanded, o + 24), s3);
-                    s0 = ((FloatVector) v.and(0x000f0000).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(F8, expanded, o + 32), s0);
-                    s1 = ((FloatVector) v.and(0x00f00000).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(F8, expanded, o + 40), s1);
-                    s2 = ((FloatVector) v.and(0x0f000000).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(F8, expanded, o + 48), s2);
-                    // The top nibble shifted down: masked in place it would make the int negative.
-                    s3 = ((FloatVector) v.lanewise(VectorOperators.LSHR, 28).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.fromArray(F8, expanded, o + 56), s3);
+                    s0 = v.and((short) 0x000f).mul(ShortVector.fromArray(S16, expanded, o)).add(s0);
+                    s1 = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x000f)
+                            .mul(ShortVector.fromArray(S16, expanded, o + 16)).add(s1);
+                    s0 = v.lanewise(VectorOperators.LSHR, 8).and((short) 0x000f)
+                            .mul(ShortVector.fromArray(S16, expanded, o + 32)).add(s0);
+                    s1 = v.lanewise(VectorOperators.LSHR, 12)
+                            .mul(ShortVector.fromArray(S16, expanded, o + 48)).add(s1);
                 }
-                FloatVector sum = s0.add(s1).add(s2.add(s3));
-                acc = sum.fma(d.mul(scales[so + b]), acc);
+                // A row's two half-rows are the low and high shorts of its int lane.
+                IntVector halves = s0.add(s1).reinterpretAsInts();
+                IntVector sum = halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(halves.lanewise(VectorOperators.ASHR, 16)).add(offsets[so + b]);
+                FloatVector d = scales(w, base);
+                acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(d.mul(scales[so + b]), acc);
             }
             acc.intoArray(out, outOffset + (g - firstGroup) * ROWS);
         }

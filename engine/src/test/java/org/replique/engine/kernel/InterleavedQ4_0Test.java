@@ -79,6 +79,39 @@ class InterleavedQ4_0Test {
         assertThat(fromRows).as("the same kernels' arithmetic on the file's layout").containsExactly(expected);
     }
 
+    /**
+     * The decode kernel sums products in 16-bit lanes: the largest quants against the largest
+     * activations of either sign (every nibble 0 or 15, every activation quant ±127) must still
+     * be exact.
+     */
+    @ParameterizedTest(name = "nibble {0}, activation sign {1}")
+    @MethodSource("extremes")
+    void theLargestProductsStayExactInSixteenBitLanes(int nibble, int sign) {
+        int rows = 16;
+        int cols = 256;
+        WeightMatrix w = RandomWeights.matrix(GgmlType.Q4_0, rows, cols, 5);
+        MemorySegment data = w.data();
+        for (long block = 0; block < data.byteSize(); block += 18) {
+            for (int j = 2; j < 18; j++) data.set(java.lang.foreign.ValueLayout.JAVA_BYTE, block + j, (byte) (nibble * 0x11));
+        }
+        WeightMatrix interleaved = interleave(w);
+        float[] x = new float[cols];
+        Arrays.fill(x, sign * 3.5f);
+        for (int batch = 1; batch <= 3; batch++) {
+            float[] xs = new float[batch * cols];
+            for (int t = 0; t < batch; t++) System.arraycopy(x, 0, xs, t * cols, cols);
+            float[] expected = new float[batch * rows];
+            SCALAR.matmul(w, SCALAR.prepare(w, xs, batch), expected);
+            float[] actual = new float[batch * rows];
+            VECTOR.matmul(interleaved, VECTOR.prepare(interleaved, xs, batch), actual);
+            assertThat(actual).as("batch %d", batch).containsExactly(expected);
+        }
+    }
+
+    static Stream<Arguments> extremes() {
+        return Stream.of(Arguments.of(15, 1), Arguments.of(15, -1), Arguments.of(0, 1), Arguments.of(0, -1));
+    }
+
     @ParameterizedTest(name = "batch {0}")
     @MethodSource("batches")
     void rowRangesThatCutGroupsWriteOnlyTheirRows(int batch) {
