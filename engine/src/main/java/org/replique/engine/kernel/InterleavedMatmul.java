@@ -4,10 +4,12 @@ import static org.replique.engine.kernel.VectorShapes.GF;
 import static org.replique.engine.kernel.VectorShapes.GROUP_VECTORS;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.Blocks;
 import org.replique.engine.tensor.InterleavedQ4_0;
@@ -34,8 +36,8 @@ final class InterleavedMatmul {
     /** Weights per pass, per row: a panel is {@code ROWS × SPAN} floats (32 KiB). */
     static final int SPAN = 1024;
 
-    private static final ValueLayout.OfInt Q4_0_X8_INT =
-            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Eight int lanes: one per row of an interleaved Q4_0 group, whatever the preferred width. */
+    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -63,37 +65,52 @@ final class InterleavedMatmul {
         float[] xq = x.view(QuantizedMatVec.QUANTS);
         int[] subSums = k ? x.view(KQuantMatVec.SUB_BLOCK_SUMS) : null;
         Scratch s = SCRATCH.get();
-        // Whole groups of eight rows (the matrix has whole groups); rows outside the range are
+        // Whole groups of eight rows (the matrix has whole groups), two at a time where the range
+        // has two: each activation broadcast then serves sixteen rows. Rows outside the range are
         // computed along and not written.
-        for (int r0 = rowStart - rowStart % ROWS; r0 < rowEnd; r0 += ROWS) {
-            float[] acc = s.accumulators(2 * ROWS * tokens);
+        for (int r0 = rowStart - rowStart % ROWS; r0 < rowEnd; ) {
+            int groups = r0 + ROWS < rowEnd ? 2 : 1;
+            for (int p = 0; p < groups; p++) s.panels[p].clear(2 * ROWS * tokens);
             for (int c0 = 0; c0 < cols; c0 += SPAN) {
                 int span = Math.min(SPAN, cols - c0);
                 int blocks = span / blockSize;
                 int b0 = c0 / blockSize;
-                if (k) {
-                    decodeQ4_K(w, r0, b0, blocks, s);
-                } else {
-                    decodeQ4_0(w, r0, b0, blocks, s);
+                for (int p = 0; p < groups; p++) {
+                    if (k) {
+                        decodeQ4_K(w, r0 + p * ROWS, b0, blocks, s.panels[p]);
+                    } else {
+                        decodeQ4_0(w, r0 + p * ROWS, b0, blocks, s.panels[p]);
+                    }
                 }
                 // Four tokens at a time share each panel load.
                 for (int t = 0; t < tokens; t += 4) {
                     int group = Math.min(4, tokens - t);
-                    sums(s, blocks * blockSize, k ? 64 : 32, xq, t, group, cols, c0);
-                    for (int g = 0; g < group; g++) {
-                        int a = 2 * ROWS * (t + g);
-                        if (k) {
-                            q4_K(s, g, blocks, x, t + g, b0, subSums, GgmlX86.inGroupOfFour(t + g, tokens), acc, a);
-                        } else {
-                            q4_0(s, g, blocks, x.scales, (t + g) * (cols / 32) + b0, acc, a);
+                    if (groups == 2) {
+                        sums2(s.panels[0], s.panels[1], blocks * blockSize, k ? 64 : 32, xq, t, group, cols, c0);
+                    } else {
+                        sums(s.panels[0], blocks * blockSize, k ? 64 : 32, xq, t, group, cols, c0);
+                    }
+                    for (int p = 0; p < groups; p++) {
+                        Panel panel = s.panels[p];
+                        for (int g = 0; g < group; g++) {
+                            int a = 2 * ROWS * (t + g);
+                            if (k) {
+                                q4_K(panel, g, blocks, x, t + g, b0, subSums, GgmlX86.inGroupOfFour(t + g, tokens),
+                                        panel.acc, a);
+                            } else {
+                                q4_0(panel, g, blocks, x.scales, (t + g) * (cols / 32) + b0, panel.acc, a);
+                            }
                         }
                     }
                 }
             }
-            for (int t = 0; t < tokens; t++) {
-                int a = 2 * ROWS * t;
-                for (int i = Math.max(0, rowStart - r0); i < Math.min(ROWS, rowEnd - r0); i++) {
-                    out[t * rows + r0 + i] = k ? acc[a + i] - acc[a + ROWS + i] : acc[a + i];
+            for (int p = 0; p < groups; p++, r0 += ROWS) {
+                float[] acc = s.panels[p].acc;
+                for (int t = 0; t < tokens; t++) {
+                    int a = 2 * ROWS * t;
+                    for (int i = Math.max(0, rowStart - r0); i < Math.min(ROWS, rowEnd - r0); i++) {
+                        out[t * rows + r0 + i] = k ? acc[a + i] - acc[a + ROWS + i] : acc[a + i];
+                    }
                 }
             }
         }
@@ -103,7 +120,7 @@ final class InterleavedMatmul {
      * For tokens {@code t…t+group−1} and each {@code chunk} weights of the panel's {@code length}: the
      * eight rows' exact sums of products, into {@code sums[((g·chunks + c)·8 + i]}.
      */
-    private static void sums(Scratch s, int length, int chunk, float[] xq, int t, int group, int cols, int c0) {
+    private static void sums(Panel s, int length, int chunk, float[] xq, int t, int group, int cols, int c0) {
         int n = GF.length();
         int chunks = length / chunk;
         int x0 = t * cols + c0;
@@ -135,8 +152,64 @@ final class InterleavedMatmul {
         }
     }
 
+    /**
+     * {@link #sums} for two panels (sixteen rows) at once: each activation broadcast feeds both,
+     * eight multiply-add chains in flight.
+     */
+    private static void sums2(Panel pa, Panel pb, int length, int chunk, float[] xq, int t, int group, int cols,
+                              int c0) {
+        int n = GF.length();
+        int chunks = length / chunk;
+        int x0 = t * cols + c0;
+        int x1 = (t + Math.min(1, group - 1)) * cols + c0;
+        int x2 = (t + Math.min(2, group - 1)) * cols + c0;
+        int x3 = (t + Math.min(3, group - 1)) * cols + c0;
+        float[] wa = pa.panel;
+        float[] wb = pb.panel;
+        for (int h = 0; h < GROUP_VECTORS; h++) {
+            for (int c = 0; c < chunks; c++) {
+                FloatVector a0 = FloatVector.zero(GF);
+                FloatVector a1 = FloatVector.zero(GF);
+                FloatVector a2 = FloatVector.zero(GF);
+                FloatVector a3 = FloatVector.zero(GF);
+                FloatVector b0 = FloatVector.zero(GF);
+                FloatVector b1 = FloatVector.zero(GF);
+                FloatVector b2 = FloatVector.zero(GF);
+                FloatVector b3 = FloatVector.zero(GF);
+                int p = c * chunk * ROWS + h * n;
+                int e0 = c * chunk;
+                for (int e = 0; e < chunk; e++) {
+                    FloatVector va = FloatVector.fromArray(GF, wa, p + e * ROWS);
+                    FloatVector vb = FloatVector.fromArray(GF, wb, p + e * ROWS);
+                    FloatVector x = FloatVector.broadcast(GF, xq[x0 + e0 + e]);
+                    a0 = va.fma(x, a0);
+                    b0 = vb.fma(x, b0);
+                    x = FloatVector.broadcast(GF, xq[x1 + e0 + e]);
+                    a1 = va.fma(x, a1);
+                    b1 = vb.fma(x, b1);
+                    x = FloatVector.broadcast(GF, xq[x2 + e0 + e]);
+                    a2 = va.fma(x, a2);
+                    b2 = vb.fma(x, b2);
+                    x = FloatVector.broadcast(GF, xq[x3 + e0 + e]);
+                    a3 = va.fma(x, a3);
+                    b3 = vb.fma(x, b3);
+                }
+                int o = c * ROWS + h * n;
+                int step = chunks * ROWS;
+                a0.intoArray(pa.sums, o);
+                a1.intoArray(pa.sums, o + step);
+                a2.intoArray(pa.sums, o + 2 * step);
+                a3.intoArray(pa.sums, o + 3 * step);
+                b0.intoArray(pb.sums, o);
+                b1.intoArray(pb.sums, o + step);
+                b2.intoArray(pb.sums, o + 2 * step);
+                b3.intoArray(pb.sums, o + 3 * step);
+            }
+        }
+    }
+
     /** Q4_0, token {@code g} of the group: per block {@code acc = fma(sum, d_w·d_x, acc)}. */
-    private static void q4_0(Scratch s, int g, int blocks, float[] xs, int so, float[] acc, int a) {
+    private static void q4_0(Panel s, int g, int blocks, float[] xs, int so, float[] acc, int a) {
         int n = GF.length();
         for (int h = 0; h < GROUP_VECTORS; h++) {
             FloatVector total = FloatVector.fromArray(GF, acc, a + h * n);
@@ -155,7 +228,7 @@ final class InterleavedMatmul {
      * block (the pair sums added two and two, each below 2^24, so that the last addition rounds the
      * exact total).
      */
-    private static void q4_K(Scratch s, int g, int blocks, PreparedInput x, int t, int b0, int[] subSums,
+    private static void q4_K(Panel s, int g, int blocks, PreparedInput x, int t, int b0, int[] subSums,
                              boolean perPair, float[] acc, int a) {
         int n = GF.length();
         int xBlocks = x.cols() / 256;
@@ -201,7 +274,7 @@ final class InterleavedMatmul {
      * Rows r0..r0+7, blocks b0…: {@code panel[(32b + e)·8 + i] = q − 8}, {@code scales[8b + i] = d},
      * from the file's layout or the backend's interleaved copy.
      */
-    private static void decodeQ4_0(WeightMatrix w, int r0, int b0, int blocks, Scratch s) {
+    private static void decodeQ4_0(WeightMatrix w, int r0, int b0, int blocks, Panel s) {
         MemorySegment data = w.data();
         if (w.layout() == WeightLayout.Q4_0_X8) {
             decodeInterleavedQ4_0(data, w.cols() / 32, r0, b0, blocks, s);
@@ -224,18 +297,18 @@ final class InterleavedMatmul {
 
     /** {@link #decodeQ4_0} from a {@link WeightLayout#Q4_0_X8} matrix of {@code rowBlocks} blocks per row. */
     private static void decodeInterleavedQ4_0(MemorySegment data, int rowBlocks, int r0, int b0, int blocks,
-                                              Scratch s) {
+                                              Panel s) {
         int g = r0 / ROWS;
         for (int b = 0; b < blocks; b++) {
             long record = InterleavedQ4_0.recordOffset(rowBlocks, g, b0 + b);
-            for (int i = 0; i < ROWS; i++) {
-                s.scales[b * ROWS + i] = Blocks.f16(data, record + 2L * i);
-                int p = 32 * b * ROWS + i;
-                for (int c = 0; c < 4; c++) {
-                    int packed = data.get(Q4_0_X8_INT, record + 16 + 32L * c + 4L * i);
-                    for (int k = 0; k < 8; k++) {
-                        s.panel[p + (8 * c + k) * ROWS] = ((packed >>> (4 * k)) & 0xF) - 8;
-                    }
+            for (int i = 0; i < ROWS; i++) s.scales[b * ROWS + i] = Blocks.f16(data, record + 2L * i);
+            // A chunk's int lanes are the eight rows: nibble k of every lane is column 8c + k.
+            for (int c = 0; c < 4; c++) {
+                IntVector v = IntVector.fromMemorySegment(I8, data, record + 16 + 32L * c, ByteOrder.LITTLE_ENDIAN);
+                int p = (32 * b + 8 * c) * ROWS;
+                for (int k = 0; k < 8; k++) {
+                    ((FloatVector) v.lanewise(VectorOperators.LSHR, 4 * k).and(0xF).sub(8)
+                            .convert(VectorOperators.I2F, 0)).intoArray(s.panel, p + k * ROWS);
                 }
             }
         }
@@ -245,7 +318,7 @@ final class InterleavedMatmul {
      * Rows r0..r0+7, blocks b0…: {@code panel[(256b + e)·8 + i] = q·sc}, and per block and row the
      * scale d, the min scale dmin and the eight sub-block mins ({@code mins[(8b + j)·8 + i]}).
      */
-    private static void decodeQ4_K(WeightMatrix w, int r0, int b0, int blocks, Scratch s) {
+    private static void decodeQ4_K(WeightMatrix w, int r0, int b0, int blocks, Panel s) {
         MemorySegment data = w.data();
         for (int i = 0; i < ROWS; i++) {
             long rowBase = (r0 + i) * w.rowBytes();
@@ -267,20 +340,24 @@ final class InterleavedMatmul {
         }
     }
 
-    /** Per-thread buffers, reused. */
-    private static final class Scratch {
+    /** One group's decoded panel, its sums and its accumulators, reused. */
+    private static final class Panel {
         final float[] panel = new float[ROWS * SPAN];
         final float[] scales = new float[ROWS * (SPAN / 32)];
         final float[] dmins = new float[ROWS * (SPAN / 256)];
         final float[] mins = new float[ROWS * 8 * (SPAN / 256)];
         /** Four tokens' sums per 32 or 64 weights, eight rows each. */
         final float[] sums = new float[4 * ROWS * (SPAN / 32)];
-        private float[] accumulators = new float[0];
+        float[] acc = new float[0];
 
-        float[] accumulators(int size) {
-            if (accumulators.length < size) accumulators = new float[size];
-            Arrays.fill(accumulators, 0, size, 0f);
-            return accumulators;
+        void clear(int size) {
+            if (acc.length < size) acc = new float[size];
+            Arrays.fill(acc, 0, size, 0f);
         }
+    }
+
+    /** Per-thread buffers: two groups' panels. */
+    private static final class Scratch {
+        final Panel[] panels = {new Panel(), new Panel()};
     }
 }
