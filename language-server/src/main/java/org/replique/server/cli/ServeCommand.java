@@ -16,7 +16,6 @@ import org.replique.server.hub.RepoId;
 import org.replique.server.inject.Injection;
 import org.replique.server.lsp.LspConnection;
 import org.replique.server.lsp.RepliqueLanguageServer;
-import org.replique.server.model.ModelService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,7 +89,7 @@ public final class ServeCommand implements Callable<Integer> {
         var injector = Injection.injector();
         RepliqueLanguageServer server = injector.getInstance(RepliqueLanguageServer.class);
         LspConnection.serve(server, in, protocol).join();
-        injector.getInstance(ModelService.class).close();
+        Injection.close(injector);
         return 0;
     }
 
@@ -102,7 +101,7 @@ public final class ServeCommand implements Callable<Integer> {
                     var injector = Injection.injector();
                     RepliqueLanguageServer server = injector.getInstance(RepliqueLanguageServer.class);
                     LspConnection.serve(server, client.getInputStream(), client.getOutputStream()).join();
-                    injector.getInstance(ModelService.class).close();
+                    Injection.close(injector);
                     if (server.exited().isDone()) return 0;
                 }
             }
