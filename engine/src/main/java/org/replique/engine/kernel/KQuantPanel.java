@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.Blocks;
@@ -127,10 +128,10 @@ final class KQuantPanel {
      * in {@code 2c + 1}.
      */
     private static FloatVector q6Scales(int[] scales, int c, int h) {
-        int n = GF.length();
-        if (n == 4) return FloatVector.broadcast(GF, scales[2 * c + h]);
-        float[] lanes = new float[n];
-        for (int g = 0; g < n; g++) lanes[g] = scales[2 * c + (g < 4 ? 0 : 1)];
-        return FloatVector.fromArray(GF, lanes, 0);
+        if (GF.length() == 4) return FloatVector.broadcast(GF, scales[2 * c + h]);
+        return FloatVector.broadcast(GF, scales[2 * c]).blend(scales[2 * c + 1], UPPER_GROUPS);
     }
+
+    /** Lanes 4..7 of an eight-lane {@link VectorShapes#GF} vector (groups 4..7 of 32 weights). */
+    private static final VectorMask<Float> UPPER_GROUPS = VectorMask.fromLong(GF, GF.length() == 8 ? 0xF0L : 0L);
 }
