@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.replique.engine.kernel.GgmlMath;
 import org.replique.engine.kernel.PreparedInput;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -13,6 +14,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.WorkerGrid;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
@@ -68,7 +70,7 @@ class ActivationKernelsTest {
         grids.addWorkerGrid("t.q", perToken());
         grids.addWorkerGrid("t.h", perToken());
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())) {
-            plan.withGridScheduler(grids).execute();
+            plan.withGridScheduler(grids).withCompilerFlags(TornadoVMBackendType.OPENCL, ForwardPlan.OPENCL_FLAGS).execute();
         }
         PreparedInput q8 = PreparedInput.of(PreparedInput.Format.Q8_0, values, TOKENS, COLS);
         PreparedInput f16 = PreparedInput.of(PreparedInput.Format.F16, values, TOKENS, COLS);
@@ -106,7 +108,7 @@ class ActivationKernelsTest {
         GridScheduler grids = new GridScheduler();
         for (String task : new String[] {"f32", "f16", "q8"}) grids.addWorkerGrid("n." + task, perToken());
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())) {
-            plan.withGridScheduler(grids).execute();
+            plan.withGridScheduler(grids).withCompilerFlags(TornadoVMBackendType.OPENCL, ForwardPlan.OPENCL_FLAGS).execute();
         }
         float[] normalized = f32.toHeapArray();
         for (int t = 0; t < TOKENS; t++) {
@@ -128,6 +130,54 @@ class ActivationKernelsTest {
         }
         for (int b = 0; b < normalized.length / 32; b++) {
             assertThat(s.get(b)).as("scale of block %d", b).isEqualTo(q8.scales()[b]);
+        }
+    }
+
+    /** Test kernel: {@link DeviceKernels#ggmlExp} of each input. */
+    private static void exponentials(KernelContext context, FloatArray in, FloatArray out) {
+        int i = context.globalIdx;
+        out.set(i, DeviceKernels.ggmlExp(in.get(i)));
+    }
+
+    /**
+     * The device's exponential is ggml's vectorized {@code expf} (the CPU backend's
+     * {@link GgmlMath#exp}) to the bit, over softmax's and SiLU's arguments: down to where it
+     * underflows and up to where it overflows, including the ranges where ggml scales in two steps.
+     */
+    @Test
+    void exponentialIsGgmlsToTheBit() throws Exception {
+        int n = 1 << 16;
+        float[] inputs = new float[n];
+        Random r = new Random(5);
+        for (int i = 0; i < n; i++) {
+            inputs[i] = switch (i % 4) {
+                case 0 -> (float) (r.nextDouble() * 40 - 30);
+                case 1 -> -r.nextFloat() * 4;
+                case 2 -> (float) (r.nextDouble() * 240 - 120);
+                default -> (float) (r.nextGaussian() * 1e-3);
+            };
+        }
+        inputs[0] = 0f;
+        inputs[1] = -0f;
+        FloatArray in = FloatArray.fromArray(inputs);
+        FloatArray out = new FloatArray(n);
+        KernelContext c = new KernelContext();
+        TaskGraph g = new TaskGraph("e")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, in)
+                .task("exp", ActivationKernelsTest::exponentials, c, in, out)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+        WorkerGrid grid = new WorkerGrid1D(n);
+        grid.setLocalWork(DeviceKernels.LANES, 1, 1);
+        GridScheduler grids = new GridScheduler();
+        grids.addWorkerGrid("e.exp", grid);
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())) {
+            plan.withGridScheduler(grids).withCompilerFlags(TornadoVMBackendType.OPENCL, ForwardPlan.OPENCL_FLAGS).execute();
+        }
+        for (int i = 0; i < n; i++) {
+            float expected = GgmlMath.exp(inputs[i]);
+            if (Float.floatToRawIntBits(out.get(i)) != Float.floatToRawIntBits(expected)) {
+                assertThat(out.get(i)).as("e^%s", inputs[i]).isEqualTo(expected);
+            }
         }
     }
 }
