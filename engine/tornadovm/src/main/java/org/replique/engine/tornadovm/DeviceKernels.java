@@ -46,6 +46,8 @@ final class DeviceKernels {
     /** {@code meta[COUNT]}: tokens in this pass; {@code meta[START]}: position of the first. */
     static final int COUNT = 0;
     static final int START = 1;
+    /** {@code meta[BATCH]}: 1 when the pass's tokens are part of several evaluated together (a prompt), else 0. */
+    static final int BATCH = 2;
 
     /** Forms of a product's input: F32 values (F32 weights), F16-rounded values (F16 weights), Q8_0 blocks (Q8_0 and Q4_0 weights). */
     static final int AS_F32 = 0;
@@ -154,6 +156,77 @@ final class DeviceKernels {
             r = table.get(halfBits(v));
         }
         return r;
+    }
+
+    /**
+     * ggml's vectorized {@code expf} ({@code ggml_v_expf}), as the CPU backend's
+     * {@code GgmlMath.exp} computes it lane by lane, to the bit: {@code x = n·ln 2 + b}, a degree-5
+     * polynomial in {@code b}, scaled by {@code 2^n}. ggml builds {@code 2^n} from the bits of its
+     * rounding constant; the OpenCL backend has no bit reinterpretation, so {@link #pow2} builds it
+     * by exact multiplications. Each {@code a·b + c} below is one of ggml's fused multiply-adds,
+     * which TornadoVM's FMA phase contracts it into (it fuses an addition with its product operand;
+     * where both operands are products, with the first).
+     */
+    static float ggmlExp(float x) {
+        float r = 0x1.8p23f;
+        float z = x * 0x1.715476p+0f + r;
+        float n = z - r;
+        float b = n * -0x1.7f7d1cp-20f + (n * -0x1.62e4p-1f + x);
+        int ni = (int) n;
+        float u = b * b;
+        float j = ((0x1.0e4020p-7f * b + 0x1.573e2ep-5f) * u + (0x1.555e66p-3f * b + 0x1.fffdb6p-2f)) * u
+                + 0x1.ffffecp-1f * b;
+        int magnitude = TornadoMath.abs(ni);
+        float result;
+        if (magnitude <= 126) {
+            float k = pow2(ni);
+            result = k * j + k;
+        } else {
+            float s1 = ni > 0 ? 0x1.0p127f : 0x1.0p-125f;
+            if (magnitude > 192) {
+                result = s1 * s1;
+            } else {
+                float s2 = pow2(ni > 0 ? ni - 127 : ni + 125);
+                result = (s2 * j + s2) * s1;
+            }
+        }
+        return result;
+    }
+
+    /** {@code 2^n} for {@code |n| ≤ 126}, exactly: a product of the powers {@code 2^±2^i} that make up {@code n}. */
+    static float pow2(int n) {
+        float k = 1.0f;
+        float p = n < 0 ? 0.5f : 2.0f;
+        int m = TornadoMath.abs(n);
+        while (m != 0) {
+            if ((m & 1) == 1) {
+                k *= p;
+            }
+            p = m > 1 ? p * p : p;
+            m = m >> 1;
+        }
+        return k;
+    }
+
+    /**
+     * {@code (hi + lo) / n} rounded once to float, for a sum kept as an unevaluated pair (what
+     * ggml's double sum divided and rounded gives, unless it is within a few units of 2^-40 of a
+     * rounding boundary): a float quotient, then its remainder, exact by a fused multiply-add.
+     */
+    static float pairQuotient(float hi, float lo, int n) {
+        float d = n;
+        float negative = -n;
+        float q = (hi + lo) / d;
+        float r = q * negative + hi;
+        return (r + lo) / d + q;
+    }
+
+    /** {@code 1 / (hi + lo)} rounded once to float, as {@link #pairQuotient} divides. */
+    static float pairReciprocal(float hi, float lo) {
+        float q = 1.0f / (hi + lo);
+        float r = -q * hi + 1.0f;
+        r = -q * lo + r;
+        return q * r + q;
     }
 
     /** Four int8 quants in one int, the first in the lowest byte (the order of the bytes in memory). */
@@ -292,6 +365,13 @@ final class DeviceKernels {
      * {@code x[t] / sqrt(mean(x[t]²) + eps) · weight} into {@code out} (F32, or rounded to F16), or
      * quantized to Q8_0 blocks into {@code xq}/{@code xs}. With {@code lastOnly = 1} only the
      * chunk's last token is normalised, into row 0 (what the logits need).
+     *
+     * <p>As ggml: each square rounded to float, their sum in double, the mean rounded to float,
+     * {@code scale = 1/sqrt(mean + eps)} in float, then {@code (x · scale) · weight}. No kernel here
+     * uses doubles, so the sum is kept as an unevaluated pair of floats (each addition's rounding
+     * error carried in the low part, about 48 significant bits) and the mean is that pair divided
+     * by {@code dim} and rounded once: the float mean is ggml's unless its double sum falls within
+     * a few units of 2^-40 of a float rounding boundary.
      */
     static void rmsNorm(KernelContext context, IntArray meta, FloatArray x, FloatArray weight, FloatArray out,
                           IntArray xq, FloatArray xs, int dim, float eps, int lastOnly, int form) {
@@ -299,19 +379,32 @@ final class DeviceKernels {
         int count = meta.get(COUNT);
         int t = lastOnly == 1 ? count - 1 : context.groupIdx;
         if (t >= 0 && t < count) {
-            float[] partial = context.allocateFloatLocalArray(LANES);
-            float squares = 0.0f;
+            float[] high = context.allocateFloatLocalArray(LANES);
+            float[] low = context.allocateFloatLocalArray(LANES);
+            float hi = 0.0f;
+            float lo = 0.0f;
             for (int c = lane; c < dim; c += LANES) {
                 float v = x.get(t * dim + c);
-                squares += v * v;
+                float square = v * v;
+                // TwoSum; TornadoVM may fuse hi + v·v, which leaves the pair's value hi + square all the same.
+                float s = hi + square;
+                float part = s - hi;
+                lo += (hi - (s - part)) + (square - part);
+                hi = s;
             }
-            partial[lane] = squares;
+            high[lane] = hi;
+            low[lane] = lo;
             context.localBarrier();
-            float sum = 0.0f;
+            float sumHi = 0.0f;
+            float sumLo = 0.0f;
             for (int l = 0; l < LANES; l++) {
-                sum += partial[l];
+                float v = high[l];
+                float s = sumHi + v;
+                float part = s - sumHi;
+                sumLo += (sumHi - (s - part)) + (v - part) + low[l];
+                sumHi = s;
             }
-            float scale = 1.0f / TornadoMath.sqrt(sum / dim + eps);
+            float scale = 1.0f / TornadoMath.sqrt(pairQuotient(sumHi, sumLo, dim) + eps);
             int o = lastOnly == 1 ? 0 : t;
             if (form == AS_Q8) {
                 int blocks = dim >> 5;
@@ -583,7 +676,7 @@ final class DeviceKernels {
                     gate[t] = sum;
                 } else {
                     float g = gate[t];
-                    out.set(o, g / (1.0f + TornadoMath.exp(-g)) * sum);
+                    out.set(o, g / (1.0f + ggmlExp(-g)) * sum);
                 }
             }
             // The up rows reuse the partial sums' memory once the gate's are read.
@@ -767,7 +860,7 @@ final class DeviceKernels {
                         gate[t] = result;
                     } else {
                         float g = gate[t];
-                        out.set(o, g / (1.0f + TornadoMath.exp(-g)) * result);
+                        out.set(o, g / (1.0f + ggmlExp(-g)) * result);
                     }
                 }
                 context.localBarrier();
@@ -847,9 +940,22 @@ final class DeviceKernels {
 
     /**
      * Causal grouped-query attention, one work-group per (token, head): softmax(q·Kᵀ·scale)·V over
-     * the positions the token sees (all before it, or the last {@code window} when set), read
-     * from the paged cache {@link #LANES} positions at a time with an online softmax, so no score
-     * buffer grows with the context. The head's output is written in the form the output
+     * the positions the token sees (all before it, or the last {@code window} when set), with
+     * ggml's arithmetic for an F32 cache, as the CPU backend's {@code GgmlAttention} spells it:
+     * <ul>
+     * <li>q·k as ggml's {@code vec_dot_f32} ({@link #ggmlDot});
+     * <li>the scores' maximum; {@code e = ggmlExp(score − max)}; the sum of each eight consecutive
+     *     positions' {@code e} in float ({@link #sumOf8}) and of those sums in double (here a pair
+     *     of floats), whose reciprocal, rounded to float, scales every {@code e};
+     * <li>the weighted sum of values per element in 32 chains (position {@code i} of the window
+     *     into chain {@code i mod 32}, fused multiply-adds in position order) reduced as
+     *     the reduction of {@link #ggmlDot}, for a decoded token; in 8 chains summed as {@link #sumOf8} for a token
+     *     evaluated with others ({@code meta[BATCH] = 1}: a prompt, as ggml's batched kernel sums).
+     * </ul>
+     * Positions count from the start of the window. No score buffer grows with the context: the
+     * scores are computed three times (for the maximum, for the sum, for the weighted values), the
+     * last pass {@link #LANES} positions at a time, and the chains' partial sums stay in local
+     * memory ({@code 32 × headDim} floats). The head's output is written in the form the output
      * projection takes ({@code out}, or Q8_0 blocks in {@code xq}/{@code xs} when the head size is
      * a multiple of 32, as the plan ensures for that form).
      */
@@ -864,85 +970,242 @@ final class DeviceKernels {
             int qDim = heads * headDim;
             int kvDim = kvHeads * headDim;
             int kvOffset = (head / (heads / kvHeads)) * headDim;
+            int qAt = t * (qDim + 2 * kvDim) + head * headDim;
             int pos = meta.get(START) + t;
             int first = window > 0 ? TornadoMath.max(0, pos - window + 1) : 0;
+            int length = pos - first + 1;
+            int chains = meta.get(BATCH) == 1 && headDim % 4 == 0 ? 8 : 32;
 
-            float[] q = context.allocateFloatLocalArray(MAX_HEAD_DIM);
-            float[] acc = context.allocateFloatLocalArray(MAX_HEAD_DIM);
+            float[] chainSums = context.allocateFloatLocalArray(32 * MAX_HEAD_DIM);
+            float[] result = context.allocateFloatLocalArray(MAX_HEAD_DIM);
             float[] weights = context.allocateFloatLocalArray(LANES);
             int[] slots = context.allocateIntLocalArray(LANES);
-            for (int d = lane; d < headDim; d += LANES) {
-                q[d] = qkv.get(t * (qDim + 2 * kvDim) + head * headDim + d);
-                acc[d] = 0.0f;
+            float[] high = context.allocateFloatLocalArray(LANES);
+            float[] low = context.allocateFloatLocalArray(LANES);
+            for (int u = lane; u < chains * headDim; u += LANES) {
+                chainSums[u] = 0.0f;
+            }
+
+            // The maximum score.
+            float max = LOWEST;
+            for (int i = lane; i < length; i += LANES) {
+                max = TornadoMath.max(max, score(qkv, qAt, pages, keys, first + i, kvDim, kvOffset, headDim, scale,
+                        tablePages));
+            }
+            high[lane] = max;
+            context.localBarrier();
+            max = LOWEST;
+            for (int l = 0; l < LANES; l++) {
+                max = TornadoMath.max(max, high[l]);
             }
             context.localBarrier();
 
-            float max = LOWEST;
-            float sum = 0.0f;
-            for (int tile = first; tile <= pos; tile += LANES) {
-                int n = TornadoMath.min(LANES, pos - tile + 1);
-                float score = LOWEST;
+            // Σ e: groups of eight in float, their sum as a pair of floats.
+            float hi = 0.0f;
+            float lo = 0.0f;
+            for (int g = lane; 8 * g < length; g += LANES) {
+                // sumOf8 of the group's eight: r_m = e_(m+4) + e_m, then (r0 + r2) + (r1 + r3).
+                float r0 = 0.0f;
+                float r1 = 0.0f;
+                float r2 = 0.0f;
+                float r3 = 0.0f;
+                for (int m = 0; m < 4; m++) {
+                    float r = exponential(qkv, qAt, pages, keys, first, 8 * g + m + 4, length, kvDim, kvOffset,
+                            headDim, scale, tablePages, max)
+                            + exponential(qkv, qAt, pages, keys, first, 8 * g + m, length, kvDim, kvOffset, headDim,
+                            scale, tablePages, max);
+                    if (m == 0) {
+                        r0 = r;
+                    } else if (m == 1) {
+                        r1 = r;
+                    } else if (m == 2) {
+                        r2 = r;
+                    } else {
+                        r3 = r;
+                    }
+                }
+                float v = (r0 + r2) + (r1 + r3);
+                float s = hi + v;
+                float part = s - hi;
+                lo += (hi - (s - part)) + (v - part);
+                hi = s;
+            }
+            high[lane] = hi;
+            low[lane] = lo;
+            context.localBarrier();
+            float sumHi = 0.0f;
+            float sumLo = 0.0f;
+            for (int l = 0; l < LANES; l++) {
+                float v = high[l];
+                float s = sumHi + v;
+                float part = s - sumHi;
+                sumLo += (sumHi - (s - part)) + (v - part) + low[l];
+                sumHi = s;
+            }
+            float inverse = pairReciprocal(sumHi, sumLo);
+
+            // Σ weight · v, a tile of LANES positions at a time (a multiple of 32: chains keep their positions).
+            for (int tile = 0; tile < length; tile += LANES) {
+                int n = TornadoMath.min(LANES, length - tile);
                 if (lane < n) {
-                    int p = tile + lane;
-                    int slot = pages.get((p / PAGE) % tablePages) * PAGE + p % PAGE;
-                    slots[lane] = slot;
-                    float dot = 0.0f;
-                    for (int d = 0; d < headDim; d++) {
-                        dot += q[d] * keys.get(slot * kvDim + kvOffset + d);
+                    int p = first + tile + lane;
+                    slots[lane] = pages.get((p / PAGE) % tablePages) * PAGE + p % PAGE;
+                    weights[lane] = exponential(qkv, qAt, pages, keys, first, tile + lane, length, kvDim, kvOffset,
+                            headDim, scale, tablePages, max) * inverse;
+                }
+                context.localBarrier();
+                for (int u = lane; u < chains * headDim; u += LANES) {
+                    int d = u / chains;
+                    float acc = chainSums[u];
+                    for (int j = u % chains; j < n; j += chains) {
+                        // v·w + acc: contracted by TornadoVM into ggml's fma(v, w, acc).
+                        acc = values.get(slots[j] * kvDim + kvOffset + d) * weights[j] + acc;
                     }
-                    score = dot * scale;
-                }
-                weights[lane] = score;
-                context.localBarrier();
-
-                float tileMax = LOWEST;
-                for (int j = 0; j < n; j++) {
-                    tileMax = TornadoMath.max(tileMax, weights[j]);
-                }
-                float newMax = TornadoMath.max(max, tileMax);
-                float correction = TornadoMath.exp(max - newMax);
-                context.localBarrier();
-                weights[lane] = lane < n ? TornadoMath.exp(score - newMax) : 0.0f;
-                context.localBarrier();
-
-                float tileSum = 0.0f;
-                for (int j = 0; j < n; j++) {
-                    tileSum += weights[j];
-                }
-                sum = sum * correction + tileSum;
-                max = newMax;
-                for (int d = lane; d < headDim; d += LANES) {
-                    float a = acc[d] * correction;
-                    for (int j = 0; j < n; j++) {
-                        a += weights[j] * values.get(slots[j] * kvDim + kvOffset + d);
-                    }
-                    acc[d] = a;
+                    chainSums[u] = acc;
                 }
                 context.localBarrier();
             }
+            for (int d = lane; d < headDim; d += LANES) {
+                int at = d * chains;
+                float v;
+                if (chains == 8) {
+                    v = sumOf8(chainSums[at], chainSums[at + 1], chainSums[at + 2], chainSums[at + 3],
+                            chainSums[at + 4], chainSums[at + 5], chainSums[at + 6], chainSums[at + 7]);
+                } else {
+                    // ggml's vec_dot_f32 reduction (as ggmlDot's): per lane (a0 + a2) + (a1 + a3), t_m = lane m + lane m+4, (t0 + t1) + (t2 + t3).
+                    float t0 = ((chainSums[at] + chainSums[at + 16]) + (chainSums[at + 8] + chainSums[at + 24]))
+                            + ((chainSums[at + 4] + chainSums[at + 20]) + (chainSums[at + 12] + chainSums[at + 28]));
+                    float t1 = ((chainSums[at + 1] + chainSums[at + 17]) + (chainSums[at + 9] + chainSums[at + 25]))
+                            + ((chainSums[at + 5] + chainSums[at + 21]) + (chainSums[at + 13] + chainSums[at + 29]));
+                    float t2 = ((chainSums[at + 2] + chainSums[at + 18]) + (chainSums[at + 10] + chainSums[at + 26]))
+                            + ((chainSums[at + 6] + chainSums[at + 22]) + (chainSums[at + 14] + chainSums[at + 30]));
+                    float t3 = ((chainSums[at + 3] + chainSums[at + 19]) + (chainSums[at + 11] + chainSums[at + 27]))
+                            + ((chainSums[at + 7] + chainSums[at + 23]) + (chainSums[at + 15] + chainSums[at + 31]));
+                    v = (t0 + t1) + (t2 + t3);
+                }
+                result[d] = v;
+            }
+            context.localBarrier();
             int o = t * qDim + head * headDim;
             if (form == AS_Q8) {
-                // Every acc[d] is final after the last tile's barrier: a work-item quantizes a block of 32.
                 for (int b = lane; b < headDim >> 5; b += LANES) {
                     float amax = 0.0f;
                     for (int j = 0; j < 32; j++) {
-                        amax = TornadoMath.max(amax, TornadoMath.abs(acc[32 * b + j] / sum));
+                        amax = TornadoMath.max(amax, TornadoMath.abs(result[32 * b + j]));
                     }
                     float id = amax != 0.0f ? 127.0f / amax : 0.0f;
                     int block = (o >> 5) + b;
                     xs.set(block, roundToHalf(amax / 127.0f));
                     for (int j = 0; j < 32; j += 4) {
-                        xq.set(block * 8 + (j >> 2), pack(quant(acc[32 * b + j] / sum, id),
-                                quant(acc[32 * b + j + 1] / sum, id), quant(acc[32 * b + j + 2] / sum, id),
-                                quant(acc[32 * b + j + 3] / sum, id)));
+                        xq.set(block * 8 + (j >> 2), pack(quant(result[32 * b + j], id),
+                                quant(result[32 * b + j + 1], id), quant(result[32 * b + j + 2], id),
+                                quant(result[32 * b + j + 3], id)));
                     }
                 }
             } else {
                 for (int d = lane; d < headDim; d += LANES) {
-                    float v = acc[d] / sum;
+                    float v = result[d];
                     out.set(o + d, form == AS_F16 ? roundToHalf(v) : v);
                 }
             }
         }
+    }
+
+    /** ggml's {@code hsum_float_8} of eight lanes: the high half added to the low half, then pairs, then the last two. */
+    static float sumOf8(float l0, float l1, float l2, float l3, float l4, float l5, float l6, float l7) {
+        float r0 = l4 + l0;
+        float r1 = l5 + l1;
+        float r2 = l6 + l2;
+        float r3 = l7 + l3;
+        return (r0 + r2) + (r1 + r3);
+    }
+
+    /**
+     * {@code e^(score − max)} by {@link #ggmlExp} for position {@code i} of the window (from
+     * {@code first}), 0 past its {@code length} (a group of eight's missing lanes).
+     */
+    static float exponential(FloatArray qkv, int qAt, IntArray pages, FloatArray keys, int first, int i, int length,
+                             int kvDim, int kvOffset, int headDim, float scale, int tablePages, float max) {
+        float e = 0.0f;
+        if (i < length) {
+            e = ggmlExp(score(qkv, qAt, pages, keys, first + i, kvDim, kvOffset, headDim, scale, tablePages) - max);
+        }
+        return e;
+    }
+
+    /** {@code (q · k) · scale} for the key at position {@code p}, q·k by {@link #ggmlDot}. */
+    static float score(FloatArray qkv, int qAt, IntArray pages, FloatArray keys, int p, int kvDim, int kvOffset,
+                       int headDim, float scale, int tablePages) {
+        int slot = pages.get((p / PAGE) % tablePages) * PAGE + p % PAGE;
+        return ggmlDot(qkv, qAt, keys, slot * kvDim + kvOffset, headDim) * scale;
+    }
+
+    /**
+     * ggml's {@code vec_dot_f32}: four accumulators of eight lanes over each 32 elements (element
+     * {@code 32i + 8j + l} into accumulator j, lane l, by fused multiply-adds), each lane's four
+     * added as {@code (a0 + a2) + (a1 + a3)}, then lanes {@code m} and {@code m + 4} added
+     * ({@code t_m}), then {@code (t0 + t1) + (t2 + t3)}; then the elements past the last whole 32 added one by one.
+     */
+    static float ggmlDot(FloatArray a, int aAt, FloatArray b, int bAt, int n) {
+        int whole = n & ~31;
+        // t_m = lane(m) + lane(m + 4); lane(l) = (a_l + a_(l+16)) + (a_(l+8) + a_(l+24)), a_c the accumulators.
+        float r0 = 0.0f;
+        float r1 = 0.0f;
+        float r2 = 0.0f;
+        float r3 = 0.0f;
+        for (int m = 0; m < 4; m++) {
+            float laneLow = 0.0f;
+            float laneHigh = 0.0f;
+            for (int h = 0; h < 2; h++) {
+                float a0 = 0.0f;
+                float a1 = 0.0f;
+                float a2 = 0.0f;
+                float a3 = 0.0f;
+                for (int j = 0; j < 4; j++) {
+                    float acc = chain(a, aAt, b, bAt, whole, m + 4 * h + 8 * j);
+                    if (j == 0) {
+                        a0 = acc;
+                    } else if (j == 1) {
+                        a1 = acc;
+                    } else if (j == 2) {
+                        a2 = acc;
+                    } else {
+                        a3 = acc;
+                    }
+                }
+                float l = (a0 + a2) + (a1 + a3);
+                if (h == 0) {
+                    laneLow = l;
+                } else {
+                    laneHigh = l;
+                }
+            }
+            float r = laneHigh + laneLow;
+            if (m == 0) {
+                r0 = r;
+            } else if (m == 1) {
+                r1 = r;
+            } else if (m == 2) {
+                r2 = r;
+            } else {
+                r3 = r;
+            }
+        }
+        float s = (r0 + r1) + (r2 + r3);
+        for (int d = whole; d < n; d++) {
+            // s + a·b rounded twice, as the CPU backend adds them: a subtraction, which TornadoVM does not fuse.
+            float negativeProduct = 0.0f - a.get(aAt + d) * b.get(bAt + d);
+            s = s - negativeProduct;
+        }
+        return s;
+    }
+
+    /** One of {@link #ggmlDot}'s 32 accumulators: the elements {@code c, c + 32, …} below {@code whole}, by fused multiply-adds. */
+    static float chain(FloatArray a, int aAt, FloatArray b, int bAt, int whole, int c) {
+        float acc = 0.0f;
+        for (int d = c; d < whole; d += 32) {
+            acc = a.get(aAt + d) * b.get(bAt + d) + acc;
+        }
+        return acc;
     }
 }

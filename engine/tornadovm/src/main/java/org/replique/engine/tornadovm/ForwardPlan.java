@@ -3,6 +3,7 @@ package org.replique.engine.tornadovm;
 import static org.replique.engine.tornadovm.DeviceKernels.AS_F32;
 import static org.replique.engine.tornadovm.DeviceKernels.AS_Q8;
 import static org.replique.engine.tornadovm.DeviceKernels.AS_Q8K;
+import static org.replique.engine.tornadovm.DeviceKernels.BATCH;
 import static org.replique.engine.tornadovm.DeviceKernels.CHUNK;
 import static org.replique.engine.tornadovm.DeviceKernels.COUNT;
 import static org.replique.engine.tornadovm.DeviceKernels.LANES;
@@ -117,7 +118,7 @@ final class ForwardPlan implements AutoCloseable {
         int qkvDim = qDim + 2 * kvDim;
 
         x = new FloatArray(CHUNK * dim);
-        meta = new IntArray(2);
+        meta = new IntArray(3);
         rope = new FloatArray(CHUNK * c.ropeDims());
         pages = new IntArray(poolPages);
         xb = new FloatArray(CHUNK * dim);
@@ -171,10 +172,13 @@ final class ForwardPlan implements AutoCloseable {
             // Instead of TornadoVM's default -cl-fast-relaxed-math: IEEE division and square root,
             // no reassociation. The activation conversions repeat ggml's float operations (amax/127,
             // rounding at half steps) and must round exactly as the CPU does.
-            p.withCompilerFlags(TornadoVMBackendType.OPENCL, "-cl-fp32-correctly-rounded-divide-sqrt -w");
+            p.withCompilerFlags(TornadoVMBackendType.OPENCL, OPENCL_FLAGS);
         }
         this.plan = p;
     }
+
+    /** The OpenCL compiler's flags for every kernel (see the constructor). */
+    static final String OPENCL_FLAGS = "-cl-fp32-correctly-rounded-divide-sqrt -w";
 
     private static String graphName(int g) {
         return "layers" + g;
@@ -411,14 +415,18 @@ final class ForwardPlan implements AutoCloseable {
 
     /**
      * Runs the layers over {@code count} tokens at positions {@code start…}, whose embeddings are in
-     * {@code embeddings} (row-major) and whose cache pages are {@code table}.
+     * {@code embeddings} (row-major) and whose cache pages are {@code table}. {@code batch}: they are
+     * part of several tokens evaluated together (a prompt, maybe in chunks), which ggml's attention
+     * sums in another order than a single token.
      */
-    void layers(float[] embeddings, int count, int start, float[] angles, int[] table, Runnable betweenGraphs) {
+    void layers(float[] embeddings, int count, int start, boolean batch, float[] angles, int[] table,
+                Runnable betweenGraphs) {
         MemorySegment.copy(embeddings, 0, x.getSegment(), ValueLayout.JAVA_FLOAT, 0, count * c.dim());
         MemorySegment.copy(angles, 0, rope.getSegment(), ValueLayout.JAVA_FLOAT, 0, count * c.ropeDims());
         MemorySegment.copy(table, 0, pages.getSegment(), ValueLayout.JAVA_INT, 0, table.length);
         meta.set(COUNT, count);
         meta.set(START, start);
+        meta.set(BATCH, batch ? 1 : 0);
         for (ChunkGrid g : chunkGrids) {
             g.grid().setGlobalWork((long) count * g.groupsPerToken() * LANES, 1, 1);
         }
@@ -445,6 +453,7 @@ final class ForwardPlan implements AutoCloseable {
     void warmUp() {
         meta.set(COUNT, 0);
         meta.set(START, 0);
+        meta.set(BATCH, 0);
         for (int g = 0; g <= layerGraphs; g++) {
             run(g);
         }

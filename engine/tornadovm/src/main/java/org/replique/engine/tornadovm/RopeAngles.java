@@ -1,12 +1,15 @@
 package org.replique.engine.tornadovm;
 
+import org.replique.engine.kernel.CMath;
+
 /**
  * The rotation angles of rotary position embedding, computed on the host for each position of a
  * pass and uploaded with it: pair {@code i} of position {@code p} turns by {@code p · θ^(−2i/ropeDims)},
  * θ from the model file. They are built the way ggml (and the CPU backend) builds them, by repeated
- * float multiplication, and their cosines and sines are taken in double precision here rather than
+ * float multiplication from the C library's {@code powf}, and their cosines and sines are the C
+ * library's {@code sinf}/{@code cosf} ({@link CMath}, as ggml calls them), taken here rather than
  * by the device's {@code cos}/{@code sin}, whose error grows with the angle on fast-math GPU builds:
- * every device then rotates by exactly the CPU's angles.
+ * every device then rotates by exactly the CPU's (and llama.cpp's) angles.
  */
 final class RopeAngles {
     private final int ropeDims;
@@ -14,7 +17,7 @@ final class RopeAngles {
 
     RopeAngles(int ropeDims, float theta) {
         this.ropeDims = ropeDims;
-        this.thetaScale = (float) Math.pow(theta, -2.0f / ropeDims);
+        this.thetaScale = CMath.pow(theta, -2.0f / ropeDims);
     }
 
     /**
@@ -26,8 +29,8 @@ final class RopeAngles {
             float angle = start + t;
             int base = t * ropeDims;
             for (int i = 0; i < ropeDims; i += 2) {
-                out[base + i] = (float) Math.cos(angle);
-                out[base + i + 1] = (float) Math.sin(angle);
+                out[base + i] = CMath.cos(angle);
+                out[base + i + 1] = CMath.sin(angle);
                 angle *= thetaScale;
             }
         }

@@ -173,7 +173,7 @@ public final class TornadoBackend implements Backend, Profiling {
                     model.weights().tokenEmbedding().dequantizeRow(tokens[offset + done + t], embeddings, t * c.dim());
                 }
                 angles.fill(s.length(), n, rotations);
-                plan.layers(embeddings, n, s.length(), rotations, s.table(), cancel::check);
+                plan.layers(embeddings, n, s.length(), count > 1, rotations, s.table(), cancel::check);
                 s.advance(n);
                 done += n;
                 if (done == count) {

@@ -1,10 +1,10 @@
 package org.replique.engine.tornadovm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.replique.engine.kernel.GgmlMath;
 import org.replique.engine.kernel.PreparedInput;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -13,6 +13,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.WorkerGrid;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
@@ -20,8 +21,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * The device converts activations for F16 and Q8_0/Q4_0 weights bit for bit as the CPU's
  * {@link PreparedInput} does (ggml's conversions): F16 rounding, and Q8_0 blocks with their
  * F16-rounded scales, over values from 1e-5 to 1e3 so that F16 subnormals and every binade occur.
- * RMSNorm writes the same forms itself: its Q8_0 blocks and F16 values are exactly the conversion
- * of its own F32 output.
+ * RMSNorm writes the same forms itself: its F32 output is ggml's to the bit (the sum of squares in
+ * double), and its Q8_0 blocks and F16 values are exactly the conversion of that output.
  */
 class ActivationKernelsTest {
     private static final int TOKENS = 4;
@@ -68,7 +69,7 @@ class ActivationKernelsTest {
         grids.addWorkerGrid("t.q", perToken());
         grids.addWorkerGrid("t.h", perToken());
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())) {
-            plan.withGridScheduler(grids).execute();
+            plan.withGridScheduler(grids).withCompilerFlags(TornadoVMBackendType.OPENCL, ForwardPlan.OPENCL_FLAGS).execute();
         }
         PreparedInput q8 = PreparedInput.of(PreparedInput.Format.Q8_0, values, TOKENS, COLS);
         PreparedInput f16 = PreparedInput.of(PreparedInput.Format.F16, values, TOKENS, COLS);
@@ -83,7 +84,7 @@ class ActivationKernelsTest {
     }
 
     @Test
-    void rmsNormWritesEachFormAsTheConversionOfItsOwnOutput() throws Exception {
+    void rmsNormIsGgmlsAndWritesEachFormAsTheConversionOfItsOwnOutput() throws Exception {
         float[] values = values(4);
         float[] weightValues = new float[COLS];
         Random r = new Random(9);
@@ -106,17 +107,21 @@ class ActivationKernelsTest {
         GridScheduler grids = new GridScheduler();
         for (String task : new String[] {"f32", "f16", "q8"}) grids.addWorkerGrid("n." + task, perToken());
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())) {
-            plan.withGridScheduler(grids).execute();
+            plan.withGridScheduler(grids).withCompilerFlags(TornadoVMBackendType.OPENCL, ForwardPlan.OPENCL_FLAGS).execute();
         }
         float[] normalized = f32.toHeapArray();
         for (int t = 0; t < TOKENS; t++) {
+            // ggml's rms_norm: float squares summed in double, the mean and 1/sqrt in float, (x·scale)·weight.
             double squares = 0;
-            for (int i = 0; i < COLS; i++) squares += (double) values[t * COLS + i] * values[t * COLS + i];
-            double scale = 1.0 / Math.sqrt(squares / COLS + eps);
             for (int i = 0; i < COLS; i++) {
-                double expected = values[t * COLS + i] * scale * weightValues[i];
-                assertThat((double) normalized[t * COLS + i]).as("token %d value %d", t, i)
-                        .isCloseTo(expected, within(1e-5 * Math.abs(expected) + 1e-30));
+                float v = values[t * COLS + i];
+                squares += v * v;
+            }
+            float mean = (float) (squares / COLS);
+            float scale = 1.0f / (float) Math.sqrt(mean + eps);
+            for (int i = 0; i < COLS; i++) {
+                float expected = (values[t * COLS + i] * scale) * weightValues[i];
+                assertThat(normalized[t * COLS + i]).as("token %d value %d", t, i).isEqualTo(expected);
             }
         }
         PreparedInput q8 = PreparedInput.of(PreparedInput.Format.Q8_0, normalized, TOKENS, COLS);
@@ -128,6 +133,54 @@ class ActivationKernelsTest {
         }
         for (int b = 0; b < normalized.length / 32; b++) {
             assertThat(s.get(b)).as("scale of block %d", b).isEqualTo(q8.scales()[b]);
+        }
+    }
+
+    /** Test kernel: {@link DeviceKernels#ggmlExp} of each input. */
+    private static void exponentials(KernelContext context, FloatArray in, FloatArray out) {
+        int i = context.globalIdx;
+        out.set(i, DeviceKernels.ggmlExp(in.get(i)));
+    }
+
+    /**
+     * The device's exponential is ggml's vectorized {@code expf} (the CPU backend's
+     * {@link GgmlMath#exp}) to the bit, over softmax's and SiLU's arguments: down to where it
+     * underflows and up to where it overflows, including the ranges where ggml scales in two steps.
+     */
+    @Test
+    void exponentialIsGgmlsToTheBit() throws Exception {
+        int n = 1 << 16;
+        float[] inputs = new float[n];
+        Random r = new Random(5);
+        for (int i = 0; i < n; i++) {
+            inputs[i] = switch (i % 4) {
+                case 0 -> (float) (r.nextDouble() * 40 - 30);
+                case 1 -> -r.nextFloat() * 4;
+                case 2 -> (float) (r.nextDouble() * 240 - 120);
+                default -> (float) (r.nextGaussian() * 1e-3);
+            };
+        }
+        inputs[0] = 0f;
+        inputs[1] = -0f;
+        FloatArray in = FloatArray.fromArray(inputs);
+        FloatArray out = new FloatArray(n);
+        KernelContext c = new KernelContext();
+        TaskGraph g = new TaskGraph("e")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, in)
+                .task("exp", ActivationKernelsTest::exponentials, c, in, out)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+        WorkerGrid grid = new WorkerGrid1D(n);
+        grid.setLocalWork(DeviceKernels.LANES, 1, 1);
+        GridScheduler grids = new GridScheduler();
+        grids.addWorkerGrid("e.exp", grid);
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())) {
+            plan.withGridScheduler(grids).withCompilerFlags(TornadoVMBackendType.OPENCL, ForwardPlan.OPENCL_FLAGS).execute();
+        }
+        for (int i = 0; i < n; i++) {
+            float expected = GgmlMath.exp(inputs[i]);
+            if (Float.floatToRawIntBits(out.get(i)) != Float.floatToRawIntBits(expected)) {
+                assertThat(out.get(i)).as("e^%s", inputs[i]).isEqualTo(expected);
+            }
         }
     }
 }
