@@ -27,6 +27,7 @@ public final class ClientChannel {
     private final AtomicReference<RepliqueClient> client = new AtomicReference<>();
     private volatile boolean progressSupported;
     private volatile boolean inlineCompletion;
+    private volatile boolean versionedEdits;
 
     public void connect(RepliqueClient c) {
         client.set(c);
@@ -38,6 +39,16 @@ public final class ClientChannel {
                 && Boolean.TRUE.equals(caps.getWindow().getWorkDoneProgress());
         inlineCompletion = caps != null && caps.getTextDocument() != null
                 && caps.getTextDocument().getInlineCompletion() != null;
+        versionedEdits = caps != null && caps.getWorkspace() != null && caps.getWorkspace().getWorkspaceEdit() != null
+                && Boolean.TRUE.equals(caps.getWorkspace().getWorkspaceEdit().getDocumentChanges());
+    }
+
+    /**
+     * Whether the client takes edits of a named document version ({@code documentChanges}), which
+     * it refuses once the writer has changed the document since.
+     */
+    public boolean hasVersionedEdits() {
+        return versionedEdits;
     }
 
     /** Whether the client shows ghost text ({@code textDocument/inlineCompletion}). */

@@ -14,16 +14,21 @@ import org.eclipse.lsp4j.ApplyWorkspaceEditParams;
 import org.eclipse.lsp4j.MessageType;
 import org.eclipse.lsp4j.Position;
 import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.TextDocumentEdit;
 import org.eclipse.lsp4j.TextEdit;
+import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
 import org.eclipse.lsp4j.WorkspaceEdit;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 import org.replique.engine.backend.Cancellation;
 import org.replique.server.client.ClientChannel;
 import org.replique.server.client.Requests;
 import org.replique.server.context.ServerContext;
+import org.replique.server.documents.Anchor;
 import org.replique.server.documents.ContextRing;
+import org.replique.server.documents.DocumentStore;
 import org.replique.server.documents.ParsedDocument;
 import org.replique.server.model.LoadedModel;
 import org.replique.server.model.ModelService;
@@ -36,6 +41,8 @@ public final class CommandService {
     public static final String RELOAD_MODEL = "replique.reloadModel";
     public static final List<String> COMMANDS = List.of(GENERATE_DIALOGUE, STATUS, RELOAD_MODEL);
     static final int MAX_TURNS = 50;
+    /** How many times an edit refused for a stale version is placed again. */
+    private static final int APPLY_ATTEMPTS = 8;
 
     private static final Gson GSON = new Gson();
 
@@ -102,6 +109,9 @@ public final class CommandService {
             return CompletableFuture.failedFuture(error(ResponseErrorCode.InvalidParams, "document not open: " + args.uri()));
         }
         CompletableFuture<Object> answer = new CompletableFuture<>();
+        // The writer may go on typing while the model writes: the turns go where this place moves.
+        Anchor anchor = context.documents().anchor(doc.text(), doc.text().offset(args.position()));
+        answer.whenComplete((r, e) -> context.documents().release(anchor));
         Cancellation cancel = Requests.cancelledWith(answer);
         ClientChannel client = context.client();
         ClientChannel.Progress progress = client.beginProgress("Generating dialogue", true);
@@ -115,7 +125,7 @@ public final class CommandService {
                         return;
                     }
                     try {
-                        context.workers().execute(() -> write(args, doc, model, progress, answer, cancel));
+                        context.workers().execute(() -> write(args, doc, anchor, model, progress, answer, cancel));
                     } catch (java.util.concurrent.RejectedExecutionException e) {
                         progress.end("the server is stopping");
                         answer.completeExceptionally(error(ResponseErrorCode.RequestFailed, "the server is stopping"));
@@ -124,19 +134,19 @@ public final class CommandService {
         return answer;
     }
 
-    private void write(GenerateArguments args, ParsedDocument doc, LoadedModel model, ClientChannel.Progress progress,
-                       CompletableFuture<Object> answer, Cancellation cancel) {
+    private void write(GenerateArguments args, ParsedDocument doc, Anchor anchor, LoadedModel model,
+                       ClientChannel.Progress progress, CompletableFuture<Object> answer, Cancellation cancel) {
         ClientChannel client = context.client();
-        context.documents().generating(args.uri(), true);
+        DocumentStore documents = context.documents();
+        documents.generating(args.uri(), true);
+        Position at = doc.text().position(doc.text().offset(args.position()));
         try {
-            Position at = doc.text().position(doc.text().offset(args.position()));
             GenerateDialogue.Result r = GenerateDialogue.run(model, doc, at.getLine(), at.getCharacter(), args.turns(),
                     args.speakers(), context.settings(), ring.sourceFor(args.uri()), p -> progress.report(p, null), cancel);
             progress.end(r.turns() + " turns");
-            WorkspaceEdit edit = new WorkspaceEdit(Map.of(args.uri(), List.of(new TextEdit(new Range(at, at), r.text()))));
-            client.applyEdit(new ApplyWorkspaceEditParams(edit, "Generate dialogue")).whenComplete((applied, e) -> {
+            insert(anchor, r.text(), APPLY_ATTEMPTS).whenComplete((applied, e) -> {
                 JsonObject result = new JsonObject();
-                result.addProperty("applied", applied != null && applied.isApplied());
+                result.addProperty("applied", applied != null && applied);
                 result.addProperty("text", r.text());
                 result.addProperty("turns", r.turns());
                 answer.complete(result);
@@ -152,8 +162,37 @@ public final class CommandService {
             client.log(MessageType.Error, "generate dialogue failed: " + e);
             answer.completeExceptionally(error(ResponseErrorCode.InternalError, "generation failed: " + e.getMessage()));
         } finally {
-            context.documents().generating(args.uri(), false);
+            documents.generating(args.uri(), false);
         }
+    }
+
+    /**
+     * Asks the client to insert {@code text} at the anchor. A client that takes versioned edits
+     * gets the version the place was computed for, and refuses the edit if the writer typed since:
+     * then the place is computed again, a few times. Completes with whether the client applied it;
+     * false when the document was closed or reopened meanwhile.
+     */
+    private CompletableFuture<Boolean> insert(Anchor anchor, String text, int attempts) {
+        ClientChannel client = context.client();
+        DocumentStore.Anchored place = context.documents().resolve(anchor).orElse(null);
+        if (place == null) return CompletableFuture.completedFuture(false);
+        Position p = place.position();
+        TextEdit edit = new TextEdit(new Range(p, p), text);
+        int version = place.text().version();
+        boolean versioned = client.hasVersionedEdits() && version >= 0;
+        WorkspaceEdit workspaceEdit = versioned
+                ? new WorkspaceEdit(List.of(Either.forLeft(new TextDocumentEdit(
+                        new VersionedTextDocumentIdentifier(anchor.uri(), version), List.of(Either.forLeft(edit))))))
+                : new WorkspaceEdit(Map.of(anchor.uri(), List.of(edit)));
+        return client.applyEdit(new ApplyWorkspaceEditParams(workspaceEdit, "Generate dialogue"))
+                .handle((response, failure) -> {
+                    boolean applied = failure == null && response != null && response.isApplied();
+                    boolean moved = context.documents().resolve(anchor)
+                            .map(now -> now.text().version() != version).orElse(false);
+                    return applied || !versioned || !moved || attempts <= 1
+                            ? CompletableFuture.completedFuture(applied) : insert(anchor, text, attempts - 1);
+                })
+                .thenCompose(f -> f);
     }
 
     private static String rootMessage(Throwable t) {

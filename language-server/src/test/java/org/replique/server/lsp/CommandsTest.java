@@ -64,6 +64,28 @@ class CommandsTest {
     }
 
     @Test
+    void turnsGoWhereThePlaceMovedWhenTheWriterTypesMeanwhile() {
+        String uri = "file:///scripts/typing-meanwhile.fountain";
+        String scene = "INT. CUISINE - JOUR\n\nMARIE\nTu es en retard.\n\nPAUL\nLe bus.\n\n";
+        h.client.open(uri, "fountain", scene);
+        String typed = "Title: Le Retard\n\n";
+        // The writer adds a title page while the server's edit travels: the edit, made for the
+        // version before, is refused, and the server places the turns again.
+        var once = new java.util.concurrent.atomic.AtomicBoolean();
+        h.client.beforeApplyingEdits(() -> {
+            if (once.compareAndSet(false, true)) h.client.type(uri, new org.eclipse.lsp4j.Position(0, 0), typed);
+        });
+        try {
+            JsonObject result = generate(uri, 8, 0, 1);
+            assertThat(result.get("applied").getAsBoolean()).isTrue();
+            assertThat(once).isTrue();
+            assertThat(h.client.text(uri)).isEqualTo(typed + scene + result.get("text").getAsString());
+        } finally {
+            h.client.beforeApplyingEdits(null);
+        }
+    }
+
+    @Test
     void speakersCanBeRestricted() throws Exception {
         String uri = "file:///scripts/steer.fountain";
         String doc = "INT. CUISINE - JOUR\n\nMARIE\nTu es en retard.\n\nPAUL\nLe bus.\n\nLUCIE\nEncore ?\n\n";
