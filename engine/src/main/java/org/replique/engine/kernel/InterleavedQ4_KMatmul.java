@@ -3,7 +3,6 @@ package org.replique.engine.kernel;
 import static org.replique.engine.kernel.VectorShapes.LE;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -39,7 +38,6 @@ final class InterleavedQ4_KMatmul {
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
     private static final VectorSpecies<Short> S8 = ShortVector.SPECIES_128;
-    private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
     private static final int ROWS = InterleavedQ4_K.ROWS;
     /** Groups a token goes through before the next token takes them from the cache: 128 rows. */
     private static final int GROUPS_PER_PASS = 16;
@@ -124,11 +122,10 @@ final class InterleavedQ4_KMatmul {
         int cols = w.cols();
         int blocks = cols / 256;
         MemorySegment data = w.data();
-        byte[] unpacked = new byte[128];
         for (int g = firstGroup; g < endGroup; g += GROUPS_PER_PASS) {
             int end = Math.min(endGroup, g + GROUPS_PER_PASS);
             for (int t = 0; t < tokens; t++) {
-                dot(data, g, end, blocks, xq, ROWS * t * cols, subSums, x.scales, t * blocks, unpacked, out,
+                dot(data, g, end, blocks, xq, ROWS * t * cols, subSums, x.scales, t * blocks, out,
                         t * outRows + g * ROWS - rowShift);
             }
         }
@@ -140,13 +137,16 @@ final class InterleavedQ4_KMatmul {
      * {@code outOffset}: each group's eight results are the lanes of one vector.
      */
     private static void dot(MemorySegment w, int firstGroup, int endGroup, int blocks, short[] xq, int xo,
-                            int[] subSums, float[] xs, int xb, byte[] unpacked, float[] out, int outOffset) {
+                            int[] subSums, float[] xs, int xb, float[] out, int outOffset) {
         for (int g = firstGroup; g < endGroup; g++) {
             FloatVector acc = FloatVector.zero(F8);
             FloatVector accMin = FloatVector.zero(F8);
             long base = InterleavedQ4_K.recordOffset(blocks, g, 0);
             for (int b = 0; b < blocks; b++, base += InterleavedQ4_K.RECORD) {
-                unpackScales(w, base, unpacked);
+                long packed = base + InterleavedQ4_K.SCALES;
+                IntVector u0 = IntVector.fromMemorySegment(I8, w, packed, LE);
+                IntVector u1 = IntVector.fromMemorySegment(I8, w, packed + 32, LE);
+                IntVector u2 = IntVector.fromMemorySegment(I8, w, packed + 64, LE);
                 IntVector total = IntVector.zero(I8);
                 IntVector mins = IntVector.zero(I8);
                 int s = 8 * (xb + b);
@@ -167,8 +167,22 @@ final class InterleavedQ4_KMatmul {
                     IntVector halves = p.reinterpretAsInts();
                     IntVector sum = halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                             .add(halves.lanewise(VectorOperators.ASHR, 16));
-                    total = total.add(sum.mul(bytesToInts(unpacked, 8 * j)));
-                    mins = mins.add(bytesToInts(unpacked, 64 + 8 * j).mul(subSums[s + j]));
+                    // ggml's get_scale_min_k4 in the lanes: sub-blocks 0..3 in the low six bits of
+                    // u0's (scales) and u1's (mins) bytes; 4..7 in u2's nibbles and those bytes' top bits.
+                    IntVector sc;
+                    IntVector m;
+                    if (j < 4) {
+                        sc = u0.lanewise(VectorOperators.LSHR, 8 * j).and(63);
+                        m = u1.lanewise(VectorOperators.LSHR, 8 * j).and(63);
+                    } else {
+                        int shift = 8 * (j - 4);
+                        sc = u2.lanewise(VectorOperators.LSHR, shift).and(0xf)
+                                .or(u0.lanewise(VectorOperators.LSHR, shift + 2).and(0x30));
+                        m = u2.lanewise(VectorOperators.LSHR, shift + 4).and(0xf)
+                                .or(u1.lanewise(VectorOperators.LSHR, shift + 2).and(0x30));
+                    }
+                    total = total.add(sum.mul(sc));
+                    mins = mins.add(m.mul(subSums[s + j]));
                 }
                 float dx = xs[xb + b];
                 acc = ((FloatVector) total.convert(VectorOperators.I2F, 0)).fma(f16s(w, base).mul(dx), acc);
@@ -176,27 +190,6 @@ final class InterleavedQ4_KMatmul {
             }
             acc.sub(accMin).intoArray(out, outOffset + (g - firstGroup) * ROWS);
         }
-    }
-
-    /**
-     * The record's scales and mins as bytes: {@code unpacked[8j + i]} row i's sc_j,
-     * {@code unpacked[64 + 8j + i]} its m_j ({@link InterleavedQ4_K} has the packing).
-     */
-    private static void unpackScales(MemorySegment w, long record, byte[] unpacked) {
-        IntVector first = IntVector.fromMemorySegment(I8, w, record + InterleavedQ4_K.SCALES, LE);
-        IntVector second = IntVector.fromMemorySegment(I8, w, record + InterleavedQ4_K.SCALES + 32, LE);
-        IntVector top = IntVector.fromMemorySegment(I8, w, record + InterleavedQ4_K.SCALES + 64, LE);
-        first.and(0x0f0f0f0f).or(top.lanewise(VectorOperators.LSHL, 4).and(0x30303030))
-                .reinterpretAsBytes().intoArray(unpacked, 0);
-        second.and(0x0f0f0f0f).or(top.and(0x30303030)).reinterpretAsBytes().intoArray(unpacked, 32);
-        first.lanewise(VectorOperators.LSHR, 4).and(0x0f0f0f0f).or(top.lanewise(VectorOperators.LSHL, 2).and(0x30303030))
-                .reinterpretAsBytes().intoArray(unpacked, 64);
-        second.lanewise(VectorOperators.LSHR, 4).and(0x0f0f0f0f).or(top.lanewise(VectorOperators.LSHR, 2).and(0x30303030))
-                .reinterpretAsBytes().intoArray(unpacked, 96);
-    }
-
-    private static IntVector bytesToInts(byte[] bytes, int at) {
-        return (IntVector) ByteVector.fromArray(B8, bytes, at).convertShape(VectorOperators.B2I, I8, 0);
     }
 
     /**

@@ -17,18 +17,17 @@ import org.replique.engine.gguf.GgmlType;
  * <pre>
  *   bytes 0..15       the eight rows' f16 scales d, row 0 first
  *   bytes 16..31      the eight rows' f16 min scales dmin
- *   bytes 32..95      byte 32 + 8j + i: the low four bits of row i's scale sc_j (low nibble) and
- *                     of its min m_j (high nibble), for sub-blocks j = 0..7
- *   bytes 96..127     byte 96 + 8(j mod 4) + i: the top two bits of row i's sc_j at bits
- *                     4·(j div 4), of its m_j at bits 4·(j div 4) + 2
+ *   bytes 32..127     the eight rows' 12 bytes of packed 6-bit scales and mins, as in the file,
+ *                     read as three little-endian ints u0, u1, u2: u0 of row i at 32 + 4i, u1 at
+ *                     64 + 4i, u2 at 96 + 4i
  *   bytes 128..1151   32 chunks c = 0..31 of eight little-endian ints, row 0 first; bits 4k..4k+3
  *                     of row i's int hold the quant q (w = d·sc·q − dmin·m) of column 8c + k
  * </pre>
  * Each weight keeps its quant and each block its scales: only their places change. A 32-byte
  * load of chunk {@code c} gives columns {@code 8c…8c+7} of all eight rows, within sub-block
  * {@code c/4}; read as sixteen shorts, short {@code 2i} holds row i's columns {@code 8c…8c+3}, short
- * {@code 2i+1} its columns {@code 8c+4…8c+7}. One 32-byte load of the low bits and one of the top
- * bits give the scales of four sub-blocks of all eight rows, as bytes, in three operations.
+ * {@code 2i+1} its columns {@code 8c+4…8c+7}. Three 32-byte loads give the packed scales and mins
+ * of eight rows, one row per int lane, which shifts and masks unpack in the lanes.
  */
 public final class InterleavedQ4_K {
     /** Rows per group. */
@@ -67,7 +66,6 @@ public final class InterleavedQ4_K {
         byte[] records = new byte[groupBytes];
         for (int g = 0; g < w.rows() / ROWS; g++) {
             MemorySegment.copy(source, ValueLayout.JAVA_BYTE, (long) g * groupBytes, rows, 0, groupBytes);
-            java.util.Arrays.fill(records, (byte) 0);
             for (int i = 0; i < ROWS; i++) {
                 int row = i * groupBytes / ROWS;
                 for (int b = 0; b < blocks; b++) {
@@ -78,12 +76,10 @@ public final class InterleavedQ4_K {
                     if ((d & 0x7c00) == 0x7c00 || (dmin & 0x7c00) == 0x7c00) return null;
                     SHORT_IN_ARRAY.set(records, record + 2 * i, d);
                     SHORT_IN_ARRAY.set(records, record + 16 + 2 * i, dmin);
+                    for (int u = 0; u < 3; u++) {
+                        INT_IN_ARRAY.set(records, record + SCALES + 32 * u + 4 * i, (int) INT_IN_ARRAY.get(rows, block + 4 + 4 * u));
+                    }
                     for (int j = 0; j < 8; j++) {
-                        int sc = scaleOf(rows, block + 4, j);
-                        int m = minOf(rows, block + 4, j);
-                        records[record + SCALES + 8 * j + i] = (byte) ((sc & 0xf) | (m & 0xf) << 4);
-                        int top = record + SCALES + 64 + 8 * (j % 4) + i;
-                        records[top] |= (byte) (((sc >>> 4) | (m >>> 4) << 2) << (4 * (j / 4)));
                         // Sub-block j: the low (j even) or high nibbles of bytes 32·(j/2) … +31.
                         for (int part = 0; part < 4; part++) {
                             long bytes = (long) LONG_IN_ARRAY.get(rows, block + 16 + 32 * (j / 2) + 8 * part);
@@ -97,16 +93,6 @@ public final class InterleavedQ4_K {
             MemorySegment.copy(records, 0, out, ValueLayout.JAVA_BYTE, (long) g * groupBytes, groupBytes);
         }
         return new WeightMatrix(w.name(), w.type(), w.rows(), w.cols(), out, w.order(), WeightLayout.Q4_K_X8);
-    }
-
-    private static int scaleOf(byte[] block, int at, int j) {
-        if (j < 4) return block[at + j] & 63;
-        return (block[at + j + 4] & 0xF) | ((block[at + j - 4] & 0xff) >>> 6) << 4;
-    }
-
-    private static int minOf(byte[] block, int at, int j) {
-        if (j < 4) return block[at + j + 4] & 63;
-        return ((block[at + j + 4] & 0xff) >>> 4) | ((block[at + j] & 0xff) >>> 6) << 4;
     }
 
     /** Byte offset of group {@code g}'s record for block column {@code b}, in a matrix of {@code blocks} per row. */
@@ -130,18 +116,25 @@ public final class InterleavedQ4_K {
 
     /** The 6-bit scale of sub-block {@code j} of {@code row}'s block {@code b}. */
     public static int scale(MemorySegment data, int blocks, int row, int b, int j) {
-        return sixBits(data, record(blocks, row, b), row % ROWS, j, 0);
+        return Blocks.kScale(packed(data, blocks, row, b), 0, j);
     }
 
     /** The 6-bit min of sub-block {@code j} of {@code row}'s block {@code b}. */
     public static int min(MemorySegment data, int blocks, int row, int b, int j) {
-        return sixBits(data, record(blocks, row, b), row % ROWS, j, 1);
+        return Blocks.kMin(packed(data, blocks, row, b), 0, j);
     }
 
-    private static int sixBits(MemorySegment data, long record, int i, int j, int which) {
-        int low = (Blocks.u8(data, record + SCALES + 8 * j + i) >>> (4 * which)) & 0xf;
-        int top = (Blocks.u8(data, record + SCALES + 64 + 8 * (j % 4) + i) >>> (4 * (j / 4) + 2 * which)) & 3;
-        return low | top << 4;
+    /**
+     * The 12 packed bytes of {@code row}'s block {@code b}, in the file's order (a copy), which
+     * {@link Blocks#kScale} and {@link Blocks#kMin} read at offset 0.
+     */
+    public static MemorySegment packed(MemorySegment data, int blocks, int row, int b) {
+        long record = record(blocks, row, b);
+        MemorySegment bytes = MemorySegment.ofArray(new byte[12]);
+        for (int u = 0; u < 3; u++) {
+            bytes.set(INT, 4L * u, data.get(INT, record + SCALES + 32L * u + 4L * (row % ROWS)));
+        }
+        return bytes;
     }
 
     /** The quant (0..15) of {@code row}'s weight {@code e} (0..255) in block {@code b}. */
