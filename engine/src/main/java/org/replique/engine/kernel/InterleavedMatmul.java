@@ -281,10 +281,12 @@ final class InterleavedMatmul {
                 long record = InterleavedQ4_K.recordOffset(rowBlocks, row / ROWS, b0 + b);
                 s.scales[b * ROWS + i] = InterleavedQ4_K.d(data, rowBlocks, row, b0 + b);
                 s.dmins[b * ROWS + i] = InterleavedQ4_K.dmin(data, rowBlocks, row, b0 + b);
-                MemorySegment sixBits = InterleavedQ4_K.packed(data, rowBlocks, row, b0 + b);
+                int u0 = InterleavedQ4_K.packed(data, rowBlocks, row, b0 + b, 0);
+                int u1 = InterleavedQ4_K.packed(data, rowBlocks, row, b0 + b, 1);
+                int u2 = InterleavedQ4_K.packed(data, rowBlocks, row, b0 + b, 2);
                 for (int j = 0; j < 8; j++) {
-                    int sc = Blocks.kScale(sixBits, 0, j);
-                    s.mins[(b * 8 + j) * ROWS + i] = Blocks.kMin(sixBits, 0, j);
+                    int sc = InterleavedQ4_K.scale(u0, u2, j);
+                    s.mins[(b * 8 + j) * ROWS + i] = InterleavedQ4_K.min(u1, u2, j);
                     int p = (256 * b + 32 * j) * ROWS + i;
                     for (int c = 0; c < 4; c++) {
                         int packed = data.get(Q4_0_X8_INT, record + InterleavedQ4_K.QUANTS + 32L * (4 * j + c) + 4L * i);

@@ -34,7 +34,8 @@ record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
                     : w.layout() == WeightLayout.Q4_0_X8 ? InterleavedQ4_0Matmul.KERNEL : QuantizedMatVec.INTERLEAVED_Q4_0;
             case Q4_K -> !tiled ? (w.layout() == WeightLayout.Q4_K_X8 ? InterleavedQ4_KMatmul.KERNEL : KQuantMatVec.KERNEL)
                     : GgmlX86.interleaved(w) ? InterleavedMatmul.KERNEL : TiledKQuantMatmul.KERNEL;
-            case Q5_K, Q6_K -> tiled ? TiledKQuantMatmul.KERNEL : KQuantMatVec.KERNEL;
+            case Q5_K -> tiled ? TiledKQuantMatmul.KERNEL : KQuantMatVec.KERNEL;
+            case Q6_K -> tiled ? TiledKQuantMatmul.KERNEL : VectorShapes.L >= 8 ? Q6_KMatVec.KERNEL : KQuantMatVec.KERNEL;
         };
         return new MatmulPlan(format, kernel);
     }

@@ -116,25 +116,32 @@ public final class InterleavedQ4_K {
 
     /** The 6-bit scale of sub-block {@code j} of {@code row}'s block {@code b}. */
     public static int scale(MemorySegment data, int blocks, int row, int b, int j) {
-        return Blocks.kScale(packed(data, blocks, row, b), 0, j);
+        return scale(packed(data, blocks, row, b, 0), packed(data, blocks, row, b, 2), j);
     }
 
     /** The 6-bit min of sub-block {@code j} of {@code row}'s block {@code b}. */
     public static int min(MemorySegment data, int blocks, int row, int b, int j) {
-        return Blocks.kMin(packed(data, blocks, row, b), 0, j);
+        return min(packed(data, blocks, row, b, 1), packed(data, blocks, row, b, 2), j);
     }
 
     /**
-     * The 12 packed bytes of {@code row}'s block {@code b}, in the file's order (a copy), which
-     * {@link Blocks#kScale} and {@link Blocks#kMin} read at offset 0.
+     * Int {@code u} (0..2) of the 12 packed bytes of {@code row}'s block {@code b}: bytes
+     * {@code 4u…4u+3} of the file's block scales, little-endian.
      */
-    public static MemorySegment packed(MemorySegment data, int blocks, int row, int b) {
-        long record = record(blocks, row, b);
-        MemorySegment bytes = MemorySegment.ofArray(new byte[12]);
-        for (int u = 0; u < 3; u++) {
-            bytes.set(INT, 4L * u, data.get(INT, record + SCALES + 32L * u + 4L * (row % ROWS)));
-        }
-        return bytes;
+    public static int packed(MemorySegment data, int blocks, int row, int b, int u) {
+        return data.get(INT, record(blocks, row, b) + SCALES + 32L * u + 4L * (row % ROWS));
+    }
+
+    /** The 6-bit scale of sub-block {@code j} from the packed ints u0 and u2 ({@link Blocks#kScale}). */
+    public static int scale(int u0, int u2, int j) {
+        if (j < 4) return (u0 >>> (8 * j)) & 63;
+        return ((u2 >>> (8 * (j - 4))) & 0xf) | ((u0 >>> (8 * (j - 4) + 2)) & 0x30);
+    }
+
+    /** The 6-bit min of sub-block {@code j} from the packed ints u1 and u2 ({@link Blocks#kMin}). */
+    public static int min(int u1, int u2, int j) {
+        if (j < 4) return (u1 >>> (8 * j)) & 63;
+        return ((u2 >>> (8 * (j - 4) + 4)) & 0xf) | ((u1 >>> (8 * (j - 4) + 2)) & 0x30);
     }
 
     /** The quant (0..15) of {@code row}'s weight {@code e} (0..255) in block {@code b}. */
