@@ -138,7 +138,11 @@ final class InterleavedQ4_KMatmul {
      */
     private static void dot(MemorySegment w, int firstGroup, int endGroup, int blocks, short[] xq, int xo,
                             int[] subSums, float[] xs, int xb, float[] out, int outOffset) {
-        for (int g = firstGroup; g < endGroup; g++) {
+        int g = firstGroup;
+        for (; g + 1 < endGroup; g += 2) {
+            dotPair(w, g, blocks, xq, xo, subSums, xs, xb, out, outOffset + (g - firstGroup) * ROWS);
+        }
+        for (; g < endGroup; g++) {
             FloatVector acc = FloatVector.zero(F8);
             FloatVector accMin = FloatVector.zero(F8);
             long base = InterleavedQ4_K.recordOffset(blocks, g, 0);
@@ -190,6 +194,93 @@ final class InterleavedQ4_KMatmul {
             }
             acc.sub(accMin).intoArray(out, outOffset + (g - firstGroup) * ROWS);
         }
+    }
+
+    /**
+     * Groups {@code g} and {@code g + 1} together, into {@code out[outOffset …+16)}: two streams
+     * through memory, and each activation load serves both.
+     */
+    private static void dotPair(MemorySegment w, int g, int blocks, short[] xq, int xo, int[] subSums, float[] xs,
+                                int xb, float[] out, int outOffset) {
+        FloatVector accA = FloatVector.zero(F8);
+        FloatVector accMinA = FloatVector.zero(F8);
+        FloatVector accB = FloatVector.zero(F8);
+        FloatVector accMinB = FloatVector.zero(F8);
+        long baseA = InterleavedQ4_K.recordOffset(blocks, g, 0);
+        long baseB = InterleavedQ4_K.recordOffset(blocks, g + 1, 0);
+        for (int b = 0; b < blocks; b++, baseA += InterleavedQ4_K.RECORD, baseB += InterleavedQ4_K.RECORD) {
+            IntVector u0A = IntVector.fromMemorySegment(I8, w, baseA + InterleavedQ4_K.SCALES, LE);
+            IntVector u1A = IntVector.fromMemorySegment(I8, w, baseA + InterleavedQ4_K.SCALES + 32, LE);
+            IntVector u2A = IntVector.fromMemorySegment(I8, w, baseA + InterleavedQ4_K.SCALES + 64, LE);
+            IntVector u0B = IntVector.fromMemorySegment(I8, w, baseB + InterleavedQ4_K.SCALES, LE);
+            IntVector u1B = IntVector.fromMemorySegment(I8, w, baseB + InterleavedQ4_K.SCALES + 32, LE);
+            IntVector u2B = IntVector.fromMemorySegment(I8, w, baseB + InterleavedQ4_K.SCALES + 64, LE);
+            IntVector totalA = IntVector.zero(I8);
+            IntVector minsA = IntVector.zero(I8);
+            IntVector totalB = IntVector.zero(I8);
+            IntVector minsB = IntVector.zero(I8);
+            int s = 8 * (xb + b);
+            for (int j = 0; j < 8; j++) {
+                ShortVector pA = ShortVector.zero(S16);
+                ShortVector pB = ShortVector.zero(S16);
+                for (int part = 0; part < 4; part++) {
+                    int c = 4 * j + part;
+                    ShortVector vA = ShortVector.fromMemorySegment(S16, w, baseA + InterleavedQ4_K.QUANTS + 32L * c, LE);
+                    ShortVector vB = ShortVector.fromMemorySegment(S16, w, baseB + InterleavedQ4_K.QUANTS + 32L * c, LE);
+                    int o = xo + 64 * (32 * b + c);
+                    ShortVector x0 = ShortVector.fromArray(S16, xq, o);
+                    ShortVector x1 = ShortVector.fromArray(S16, xq, o + 16);
+                    ShortVector x2 = ShortVector.fromArray(S16, xq, o + 32);
+                    ShortVector x3 = ShortVector.fromArray(S16, xq, o + 48);
+                    pA = pA.add(vA.and((short) 0xf).mul(x0));
+                    pB = pB.add(vB.and((short) 0xf).mul(x0));
+                    pA = pA.add(vA.lanewise(VectorOperators.LSHR, 4).and((short) 0xf).mul(x1));
+                    pB = pB.add(vB.lanewise(VectorOperators.LSHR, 4).and((short) 0xf).mul(x1));
+                    pA = pA.add(vA.lanewise(VectorOperators.LSHR, 8).and((short) 0xf).mul(x2));
+                    pB = pB.add(vB.lanewise(VectorOperators.LSHR, 8).and((short) 0xf).mul(x2));
+                    pA = pA.add(vA.lanewise(VectorOperators.LSHR, 12).mul(x3));
+                    pB = pB.add(vB.lanewise(VectorOperators.LSHR, 12).mul(x3));
+                }
+                IntVector halvesA = pA.reinterpretAsInts();
+                IntVector halvesB = pB.reinterpretAsInts();
+                IntVector sumA = halvesA.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(halvesA.lanewise(VectorOperators.ASHR, 16));
+                IntVector sumB = halvesB.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(halvesB.lanewise(VectorOperators.ASHR, 16));
+                IntVector scA;
+                IntVector mA;
+                IntVector scB;
+                IntVector mB;
+                if (j < 4) {
+                    scA = u0A.lanewise(VectorOperators.LSHR, 8 * j).and(63);
+                    mA = u1A.lanewise(VectorOperators.LSHR, 8 * j).and(63);
+                    scB = u0B.lanewise(VectorOperators.LSHR, 8 * j).and(63);
+                    mB = u1B.lanewise(VectorOperators.LSHR, 8 * j).and(63);
+                } else {
+                    int shift = 8 * (j - 4);
+                    scA = u2A.lanewise(VectorOperators.LSHR, shift).and(0xf)
+                            .or(u0A.lanewise(VectorOperators.LSHR, shift + 2).and(0x30));
+                    mA = u2A.lanewise(VectorOperators.LSHR, shift + 4).and(0xf)
+                            .or(u1A.lanewise(VectorOperators.LSHR, shift + 2).and(0x30));
+                    scB = u2B.lanewise(VectorOperators.LSHR, shift).and(0xf)
+                            .or(u0B.lanewise(VectorOperators.LSHR, shift + 2).and(0x30));
+                    mB = u2B.lanewise(VectorOperators.LSHR, shift + 4).and(0xf)
+                            .or(u1B.lanewise(VectorOperators.LSHR, shift + 2).and(0x30));
+                }
+                totalA = totalA.add(sumA.mul(scA));
+                totalB = totalB.add(sumB.mul(scB));
+                int bsum = subSums[s + j];
+                minsA = minsA.add(mA.mul(bsum));
+                minsB = minsB.add(mB.mul(bsum));
+            }
+            float dx = xs[xb + b];
+            accA = ((FloatVector) totalA.convert(VectorOperators.I2F, 0)).fma(f16s(w, baseA).mul(dx), accA);
+            accMinA = ((FloatVector) minsA.convert(VectorOperators.I2F, 0)).fma(f16s(w, baseA + 16).mul(dx), accMinA);
+            accB = ((FloatVector) totalB.convert(VectorOperators.I2F, 0)).fma(f16s(w, baseB).mul(dx), accB);
+            accMinB = ((FloatVector) minsB.convert(VectorOperators.I2F, 0)).fma(f16s(w, baseB + 16).mul(dx), accMinB);
+        }
+        accA.sub(accMinA).intoArray(out, outOffset);
+        accB.sub(accMinB).intoArray(out, outOffset + ROWS);
     }
 
     /**
