@@ -52,6 +52,14 @@ public class MatmulBenchmark {
     @Param({"4096"})
     public int cols;
 
+    /**
+     * {@code map}: the weights in the file's layout, as read from the mapping; {@code copy}: in
+     * the layout the kernels' own copy takes ({@code Kernels.copy}: Q4_0 and Q4_K interleaved by
+     * eight rows with the vector kernels), as the CPU backend's copied placement reads them.
+     */
+    @Param({"map", "copy"})
+    public String placement;
+
     private Arena arena;
     private Kernels k;
     private WeightMatrix w;
@@ -63,6 +71,7 @@ public class MatmulBenchmark {
         arena = Arena.ofShared();
         k = kernels.equals("vector") ? new VectorKernels() : new ScalarKernels();
         w = RandomMatrices.of(GgmlType.valueOf(type), rows, cols, arena);
+        if (placement.equals("copy")) w = k.copy(w, arena.allocate(w.data().byteSize(), 64));
         x = k.prepare(w, RandomMatrices.activations(batch * cols), batch);
         out = new float[batch * rows];
     }

@@ -9,7 +9,7 @@ public enum WeightPlacement {
     MAP,
     /**
      * From a copy made when the backend starts: in memory backed by 2 MiB pages (Linux), each
-     * matrix in the layout its kernel reads fastest (Q4_0 rows interleaved by eight), the file's
+     * matrix in the layout its kernel reads fastest (Q4_0 and Q4_K rows interleaved by eight), the file's
      * cached pages dropped so that memory holds the weights once.
      */
     COPY,

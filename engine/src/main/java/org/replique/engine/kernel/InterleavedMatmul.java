@@ -4,6 +4,7 @@ import static org.replique.engine.kernel.VectorShapes.GF;
 import static org.replique.engine.kernel.VectorShapes.GROUP_VECTORS;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -13,6 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
 import org.replique.engine.gguf.GgmlType;
 import org.replique.engine.tensor.Blocks;
 import org.replique.engine.tensor.InterleavedQ4_0;
+import org.replique.engine.tensor.InterleavedQ4_K;
 import org.replique.engine.tensor.WeightLayout;
 import org.replique.engine.tensor.WeightMatrix;
 
@@ -35,6 +37,8 @@ final class InterleavedMatmul {
     static final int ROWS = 8;
     /** Weights per pass, per row: a panel is {@code ROWS × SPAN} floats (32 KiB). */
     static final int SPAN = 1024;
+
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Eight int lanes: one per row of an interleaved Q4_0 group, whatever the preferred width. */
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
@@ -320,6 +324,10 @@ final class InterleavedMatmul {
      */
     private static void decodeQ4_K(WeightMatrix w, int r0, int b0, int blocks, Panel s) {
         MemorySegment data = w.data();
+        if (w.layout() == WeightLayout.Q4_K_X8) {
+            decodeInterleavedQ4_K(data, w.cols() / 256, r0, b0, blocks, s);
+            return;
+        }
         for (int i = 0; i < ROWS; i++) {
             long rowBase = (r0 + i) * w.rowBytes();
             for (int b = 0; b < blocks; b++) {
@@ -334,6 +342,33 @@ final class InterleavedMatmul {
                     int p = (256 * b + 32 * j) * ROWS + i;
                     for (int l = 0; l < 32; l++) {
                         s.panel[p + l * ROWS] = ((Blocks.u8(data, qs + l) >>> shift) & 0xF) * sc;
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link #decodeQ4_K} from a {@link WeightLayout#Q4_K_X8} matrix of {@code rowBlocks} blocks per row. */
+    private static void decodeInterleavedQ4_K(MemorySegment data, int rowBlocks, int r0, int b0, int blocks,
+                                              Panel s) {
+        for (int i = 0; i < ROWS; i++) {
+            int row = r0 + i;
+            for (int b = 0; b < blocks; b++) {
+                long record = InterleavedQ4_K.recordOffset(rowBlocks, row / ROWS, b0 + b);
+                s.scales[b * ROWS + i] = InterleavedQ4_K.d(data, rowBlocks, row, b0 + b);
+                s.dmins[b * ROWS + i] = InterleavedQ4_K.dmin(data, rowBlocks, row, b0 + b);
+                int u0 = InterleavedQ4_K.packed(data, rowBlocks, row, b0 + b, 0);
+                int u1 = InterleavedQ4_K.packed(data, rowBlocks, row, b0 + b, 1);
+                int u2 = InterleavedQ4_K.packed(data, rowBlocks, row, b0 + b, 2);
+                for (int j = 0; j < 8; j++) {
+                    int sc = InterleavedQ4_K.scale(u0, u2, j);
+                    s.mins[(b * 8 + j) * ROWS + i] = InterleavedQ4_K.min(u1, u2, j);
+                    int p = (256 * b + 32 * j) * ROWS + i;
+                    for (int c = 0; c < 4; c++) {
+                        int packed = data.get(LE_INT, record + InterleavedQ4_K.QUANTS + 32L * (4 * j + c) + 4L * i);
+                        for (int k = 0; k < 8; k++) {
+                            s.panel[p + (8 * c + k) * ROWS] = ((packed >>> (4 * k)) & 0xF) * sc;
+                        }
                     }
                 }
             }

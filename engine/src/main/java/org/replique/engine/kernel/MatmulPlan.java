@@ -1,6 +1,7 @@
 package org.replique.engine.kernel;
 
 import org.replique.engine.tensor.InterleavedQ4_0;
+import org.replique.engine.tensor.InterleavedQ4_K;
 import org.replique.engine.tensor.WeightLayout;
 import org.replique.engine.tensor.WeightMatrix;
 
@@ -13,8 +14,8 @@ import org.replique.engine.tensor.WeightMatrix;
  *
  * <p>One to {@value #TILE_FROM}−1 activation rows (decoding) read the weights straight from the
  * mapping, each weight once per token; larger batches (prompts) go through tiled kernels that
- * decode each weight once per batch. Q4_0 weights that the backend copied interleaved
- * ({@link #layoutFor}, ggml's repacking) have their own decode kernel; the interleaved prompt
+ * decode each weight once per batch. Q4_0 and Q4_K weights that the backend copied interleaved
+ * ({@link #layoutFor}, ggml's repacking) have their own decode kernels; the interleaved prompt
  * kernel reads either layout.
  */
 record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
@@ -31,20 +32,23 @@ record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
             case Q4_0 -> !GgmlX86.interleaved(w) ? TiledQ8Matmul.KERNEL
                     : tiled ? InterleavedMatmul.KERNEL
                     : w.layout() == WeightLayout.Q4_0_X8 ? InterleavedQ4_0Matmul.KERNEL : QuantizedMatVec.INTERLEAVED_Q4_0;
-            case Q4_K -> !tiled ? KQuantMatVec.KERNEL
+            case Q4_K -> !tiled ? (w.layout() == WeightLayout.Q4_K_X8 ? InterleavedQ4_KMatmul.KERNEL : KQuantMatVec.KERNEL)
                     : GgmlX86.interleaved(w) ? InterleavedMatmul.KERNEL : TiledKQuantMatmul.KERNEL;
-            case Q5_K, Q6_K -> tiled ? TiledKQuantMatmul.KERNEL : KQuantMatVec.KERNEL;
+            case Q5_K -> tiled ? TiledKQuantMatmul.KERNEL : KQuantMatVec.KERNEL;
+            case Q6_K -> tiled ? TiledKQuantMatmul.KERNEL : VectorShapes.L >= 8 ? Q6_KMatVec.KERNEL : KQuantMatVec.KERNEL;
         };
         return new MatmulPlan(format, kernel);
     }
 
     /**
-     * The layout these kernels multiply {@code w} fastest in: Q4_0 rows interleaved by eight
-     * ({@link InterleavedQ4_0Matmul}) where vectors hold eight floats or more, else the file's
-     * (K-quants included).
+     * The layout these kernels multiply {@code w} fastest in: Q4_0 and Q4_K rows interleaved by
+     * eight ({@link InterleavedQ4_0Matmul}, {@link InterleavedQ4_KMatmul}) where vectors hold eight
+     * floats or more, else the file's (the other K-quants included).
      */
     static WeightLayout layoutFor(WeightMatrix w) {
-        return VectorShapes.L >= InterleavedQ4_0.ROWS && InterleavedQ4_0.applies(w) ? WeightLayout.Q4_0_X8
-                : WeightLayout.ROWS;
+        if (VectorShapes.L < 8) return WeightLayout.ROWS;
+        if (InterleavedQ4_0.applies(w)) return WeightLayout.Q4_0_X8;
+        if (InterleavedQ4_K.applies(w)) return WeightLayout.Q4_K_X8;
+        return WeightLayout.ROWS;
     }
 }

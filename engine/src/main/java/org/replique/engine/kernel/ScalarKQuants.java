@@ -8,6 +8,8 @@ import static org.replique.engine.tensor.Blocks.u8;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.replique.engine.gguf.GgmlType;
+import org.replique.engine.tensor.InterleavedQ4_K;
+import org.replique.engine.tensor.WeightLayout;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
@@ -37,23 +39,37 @@ final class ScalarKQuants {
         return vecDot(w, r, x, t);
     }
 
-    /** ggml's {@code gemv_q4_K_8x8_q8_K} (per 256 weights) or, {@code perPair}, its {@code gemm} (per 64). */
+    /**
+     * ggml's {@code gemv_q4_K_8x8_q8_K} (per 256 weights) or, {@code perPair}, its {@code gemm} (per 64).
+     * Reads the file's layout or the backend's interleaved copy ({@link WeightLayout#Q4_K_X8}),
+     * which is ggml's repacking in other words.
+     */
     static float interleavedQ4_K(WeightMatrix w, int r, PreparedInput x, int t, boolean perPair) {
         MemorySegment data = w.data();
         int blocks = w.cols() / 256;
+        boolean x8 = w.layout() == WeightLayout.Q4_K_X8;
         float acc = 0;
         float accMin = 0;
         for (int b = 0; b < blocks; b++) {
             long block = r * w.rowBytes() + 144L * b;
             int xb = t * blocks + b;
             float dx = x.scales[xb];
-            float d = f16(data, block) * dx;
-            float dmin = f16(data, block + 2) * dx;
+            float d = (x8 ? InterleavedQ4_K.d(data, blocks, r, b) : f16(data, block)) * dx;
+            float dmin = (x8 ? InterleavedQ4_K.dmin(data, blocks, r, b) : f16(data, block + 2)) * dx;
             int sum = 0;
             int mins = 0;
             for (int j = 0; j < 8; j++) {
-                sum += kScale(data, block + 4, j) * subBlockProduct(w.type(), data, block, j, x, xb);
-                mins += kMin(data, block + 4, j) * subBlockSum(x, xb, j);
+                if (x8) {
+                    int product = 0;
+                    for (int e = 32 * j; e < 32 * j + 32; e++) {
+                        product += InterleavedQ4_K.quant(data, blocks, r, b, e) * x.quants[256 * xb + e];
+                    }
+                    sum += InterleavedQ4_K.scale(data, blocks, r, b, j) * product;
+                    mins += InterleavedQ4_K.min(data, blocks, r, b, j) * subBlockSum(x, xb, j);
+                } else {
+                    sum += kScale(data, block + 4, j) * subBlockProduct(w.type(), data, block, j, x, xb);
+                    mins += kMin(data, block + 4, j) * subBlockSum(x, xb, j);
+                }
                 if (perPair && j % 2 == 1) {
                     acc = Math.fma((float) sum, d, acc);
                     accMin = Math.fma((float) mins, dmin, accMin);

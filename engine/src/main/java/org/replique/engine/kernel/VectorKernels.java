@@ -7,7 +7,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
 import java.lang.foreign.MemorySegment;
 import org.replique.engine.tensor.InterleavedQ4_0;
-import org.replique.engine.tensor.WeightLayout;
+import org.replique.engine.tensor.InterleavedQ4_K;
 import org.replique.engine.tensor.WeightMatrix;
 
 /**
@@ -56,14 +56,15 @@ public final class VectorKernels implements Kernels {
         MatmulPlan.of(w, x.rows()).kernel().multiply(w, x, out, rowStart, rowEnd);
     }
 
-    /** Q4_0 matrices are interleaved where {@link MatmulPlan#layoutFor} says; other types are copied as they are. */
+    /** Q4_0 and Q4_K matrices are interleaved where {@link MatmulPlan#layoutFor} says; other types are copied as they are. */
     @Override
     public WeightMatrix copy(WeightMatrix w, MemorySegment target) {
-        if (MatmulPlan.layoutFor(w) == WeightLayout.Q4_0_X8) {
-            WeightMatrix interleaved = InterleavedQ4_0.interleave(w, target);
-            if (interleaved != null) return interleaved;
-        }
-        return Kernels.super.copy(w, target);
+        WeightMatrix interleaved = switch (MatmulPlan.layoutFor(w)) {
+            case Q4_0_X8 -> InterleavedQ4_0.interleave(w, target);
+            case Q4_K_X8 -> InterleavedQ4_K.interleave(w, target);
+            case ROWS -> null;
+        };
+        return interleaved != null ? interleaved : Kernels.super.copy(w, target);
     }
 
     @Override

@@ -44,6 +44,10 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
             throw new IllegalArgumentException(name + ": " + layout + " needs Q4_0 rows in groups of "
                     + InterleavedQ4_0.ROWS + ", not " + rows + " " + type + " rows");
         }
+        if (layout == WeightLayout.Q4_K_X8 && (type != GgmlType.Q4_K || rows % InterleavedQ4_K.ROWS != 0)) {
+            throw new IllegalArgumentException(name + ": " + layout + " needs Q4_K rows in groups of "
+                    + InterleavedQ4_K.ROWS + ", not " + rows + " " + type + " rows");
+        }
     }
 
     /** Bytes of one row. */
@@ -56,6 +60,8 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
         int stored = order.storedRow(row);
         if (layout == WeightLayout.Q4_0_X8) {
             InterleavedQ4_0.dequantizeRow(data, cols, stored, out, offset);
+        } else if (layout == WeightLayout.Q4_K_X8) {
+            InterleavedQ4_K.dequantizeRow(data, cols, stored, out, offset);
         } else {
             Blocks.dequantize(type, data, stored * rowBytes(), cols, out, offset);
         }

@@ -176,8 +176,9 @@ class LlamaCppParityTest {
      * the output's 390 rows taking ggml's non-interleaved Q4_K kernel), written by our writer with
      * random valid blocks in a Mistral-like shape whose rows are multiples of 256 (dim 256, 8
      * layers, GQA 4:1, FFN 768, θ = 1e6); the token embeddings are K-quants too. The references were
-     * made by llama.cpp's AVX2 build from these files. The backend's own copy keeps K-quants in the
-     * file's layout: each file runs under both placements.
+     * made by llama.cpp's AVX2 build from these files. Each file runs under both placements: the
+     * mapping (the file's layout) and the backend's own copy, which interleaves the Q4_K matrices of
+     * whole groups of eight rows (where vectors hold eight floats) and keeps the rest as stored.
      */
     @ParameterizedTest(name = "{0}, weights {2}")
     @MethodSource("kQuantFiles")

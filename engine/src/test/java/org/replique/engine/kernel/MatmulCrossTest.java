@@ -2,6 +2,7 @@ package org.replique.engine.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,6 +60,7 @@ class MatmulCrossTest {
         if (type.blockSize() > 1) {
             // Both follow ggml's arithmetic operation for operation.
             assertThat(actual).containsExactly(expected);
+            assertThat(fromCopy(w, x, batch)).as("from the backend's copy").containsExactly(expected);
             return;
         }
         float[] bound = Magnitudes.of(w, SCALAR.prepare(w, x, batch));
@@ -78,6 +80,22 @@ class MatmulCrossTest {
         float[] actual = new float[batch * w.rows()];
         VECTOR.matmul(w, VECTOR.prepare(w, x, batch), actual);
         assertThat(actual).containsExactly(expected);
+        assertThat(fromCopy(w, x, batch)).as("from the backend's copy").containsExactly(expected);
+    }
+
+    /**
+     * The vector product from the copy the vector kernels make of {@code w} (Q4_0 and Q4_K rows
+     * interleaved by eight where vectors hold eight floats), which the reference must read too.
+     */
+    private static float[] fromCopy(WeightMatrix w, float[] x, int batch) {
+        WeightMatrix copy = VECTOR.copy(w, Arena.ofAuto().allocate(w.data().byteSize(), 64));
+        float[] reference = new float[batch * w.rows()];
+        SCALAR.matmul(copy, SCALAR.prepare(copy, x, batch), reference);
+        float[] actual = new float[batch * w.rows()];
+        VECTOR.matmul(copy, VECTOR.prepare(copy, x, batch), actual);
+        assertThat(actual).as("the vector kernels from the copy, against the reference from the copy")
+                .containsExactly(reference);
+        return actual;
     }
 
     static Stream<Arguments> extremeCases() {

@@ -1,0 +1,136 @@
+package org.replique.engine.kernel;
+
+import static org.replique.engine.kernel.VectorShapes.LE;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.replique.engine.tensor.Blocks;
+import org.replique.engine.tensor.WeightMatrix;
+
+/**
+ * Q6_K weights (the file's layout) times a few Q8_K activation rows (the decode path), with
+ * 16-bit integer products. Each 32 weights' quants (0..63) are assembled from their nibbles and
+ * high bits in the bytes of sixteen shorts, the even positions in the low bytes and the odd in the
+ * high ones, and multiplied ({@code vpmullw}) with the activation quants of the even and of the
+ * odd positions: a short lane adds the products of two neighbours, at most {@code 2·63·128} in
+ * magnitude, exact. Read as ints, lane k holds positions {@code 4k…4k+3}: ggml's lane k, whose
+ * integer sum the sub-block scale multiplies in int.
+ *
+ * <p>The arithmetic is ggml's {@code vec_dot_q6_K_q8_K} (AVX2), as {@link ScalarKQuants#vecDot}
+ * spells it: per block, each lane's exact integer sum less {@code 32·(sc·bsum)} of its two
+ * sub-blocks, converted to float and accumulated with a fused multiply-add of {@code d_w·d_x}, the
+ * eight lanes summed at the end in ggml's order: results equal the reference's to the bit.
+ *
+ * <p>Lanes are eight ints whatever the preferred vector width (ggml's eight lanes); this kernel is
+ * only chosen where vectors are at least that wide ({@link MatmulPlan}).
+ */
+final class Q6_KMatVec {
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Short> S8 = ShortVector.SPECIES_128;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Moves byte 0 (lanes 0..3) or byte 1 (lanes 4..7) of each int to its top byte. */
+    private static final IntVector SCALE_SHIFTS = IntVector.fromArray(I8, new int[] {24, 24, 24, 24, 16, 16, 16, 16}, 0);
+
+    /**
+     * The activation quants as the kernel reads them, row after row: for each 32 columns, the
+     * sixteen at even positions, then the sixteen at odd positions, as shorts.
+     */
+    static final PreparedInput.View<short[]> ACTIVATIONS = Q6_KMatVec::activations;
+
+    static final MatmulKernel KERNEL = new MatmulKernel() {
+        @Override
+        public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+            Q6_KMatVec.multiply(w, x, out, rowStart, rowEnd);
+        }
+
+        @Override
+        public void derive(PreparedInput x) {
+            x.view(ACTIVATIONS);
+        }
+    };
+
+    private Q6_KMatVec() {}
+
+    static short[] activations(PreparedInput x, short[] previous) {
+        int n = x.rows() * x.cols();
+        short[] a = previous != null && previous.length >= n ? previous : new short[n];
+        byte[] q = x.quants;
+        for (int c = 0; c < n; c += 32) {
+            for (int l = 0; l < 16; l++) {
+                a[c + l] = q[c + 2 * l];
+                a[c + 16 + l] = q[c + 2 * l + 1];
+            }
+        }
+        return a;
+    }
+
+    static void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
+        short[] xq = x.view(ACTIVATIONS);
+        MemorySegment data = w.data();
+        int rows = w.rows();
+        int cols = w.cols();
+        int blocks = cols / 256;
+        long rowBytes = w.rowBytes();
+        float[] lanes = new float[8];
+        for (int r = rowStart; r < rowEnd; r++) {
+            for (int t = 0; t < x.rows(); t++) {
+                out[t * rows + r] = dot(data, r * rowBytes, blocks, xq, t * cols, x.scales, x.sums, t * blocks, lanes);
+            }
+        }
+    }
+
+    /** One row (from byte {@code base}) times one activation row (quants from {@code xo}, blocks from {@code xb}). */
+    private static float dot(MemorySegment w, long base, int blocks, short[] xq, int xo, float[] xs, short[] xsums,
+                             int xb, float[] lanes) {
+        FloatVector acc = FloatVector.zero(F8);
+        for (int b = 0; b < blocks; b++) {
+            long block = base + 210L * b;
+            int x0 = xo + 256 * b;
+            IntVector total = IntVector.zero(I8);
+            for (int half = 0; half < 2; half++) {
+                ShortVector ql0 = ShortVector.fromMemorySegment(S16, w, block + 64L * half, LE);
+                ShortVector ql1 = ShortVector.fromMemorySegment(S16, w, block + 64L * half + 32, LE);
+                ShortVector qh = ShortVector.fromMemorySegment(S16, w, block + 128 + 32L * half, LE);
+                for (int r = 0; r < 4; r++) {
+                    int c = 4 * half + r;
+                    ShortVector ql = r % 2 == 0 ? ql0 : ql1;
+                    // Two quants per short: the nibbles (low ones for r < 2) and the two high bits.
+                    ShortVector nibbles = r < 2 ? ql.and((short) 0x0f0f) : ql.lanewise(VectorOperators.LSHR, 4).and((short) 0x0f0f);
+                    ShortVector q = nibbles.or(qh.lanewise(VectorOperators.LSHR, 2 * r).and((short) 0x0303)
+                            .lanewise(VectorOperators.LSHL, 4));
+                    int o = x0 + 32 * c;
+                    ShortVector p = q.and((short) 0xff).mul(ShortVector.fromArray(S16, xq, o))
+                            .add(q.lanewise(VectorOperators.LSHR, 8).mul(ShortVector.fromArray(S16, xq, o + 16)));
+                    IntVector pairs = p.reinterpretAsInts();
+                    IntVector sum = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                            .add(pairs.lanewise(VectorOperators.ASHR, 16));
+                    // Lanes 0..3: the scale of sub-block 2c, lanes 4..7: of 2c + 1 (int8).
+                    IntVector scale = IntVector.broadcast(I8, w.get(INT, block + 192 + 2L * c))
+                            .lanewise(VectorOperators.LSHL, SCALE_SHIFTS).lanewise(VectorOperators.ASHR, 24);
+                    total = total.add(sum.mul(scale));
+                }
+            }
+            // Lane k less 32·(sc_2k·bsum_2k + sc_2k+1·bsum_2k+1), as ggml subtracts it.
+            IntVector scales = (IntVector) ShortVector.fromMemorySegment(S8, w, block + 192, LE)
+                    .convertShape(VectorOperators.S2I, I8, 0);
+            IntVector sums = ShortVector.fromArray(S16, xsums, 16 * (xb + b)).reinterpretAsInts();
+            IntVector offset = scales.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
+                    .mul(sums.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
+                    .add(scales.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
+                            .mul(sums.lanewise(VectorOperators.ASHR, 16)));
+            total = total.sub(offset.lanewise(VectorOperators.LSHL, 5));
+            float d = xs[xb + b] * Blocks.f16(w, block + 208);
+            acc = FloatVector.broadcast(F8, d).fma((FloatVector) total.convert(VectorOperators.I2F, 0), acc);
+        }
+        acc.intoArray(lanes, 0);
+        return ScalarKernels.sumOf8(lanes);
+    }
+}
