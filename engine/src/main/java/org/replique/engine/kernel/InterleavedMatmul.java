@@ -4,7 +4,6 @@ import static org.replique.engine.kernel.VectorShapes.GF;
 import static org.replique.engine.kernel.VectorShapes.GROUP_VECTORS;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -37,8 +36,6 @@ final class InterleavedMatmul {
     static final int ROWS = 8;
     /** Weights per pass, per row: a panel is {@code ROWS × SPAN} floats (32 KiB). */
     static final int SPAN = 1024;
-
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Eight int lanes: one per row of an interleaved Q4_0 group, whatever the preferred width. */
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
@@ -348,27 +345,47 @@ final class InterleavedMatmul {
         }
     }
 
-    /** {@link #decodeQ4_K} from a {@link WeightLayout#Q4_K_X8} matrix of {@code rowBlocks} blocks per row. */
+    /**
+     * {@link #decodeQ4_K} from a {@link WeightLayout#Q4_K_X8} matrix of {@code rowBlocks} blocks per
+     * row: the eight rows are the int lanes, so scales, mins and quants unpack eight rows at a time.
+     */
     private static void decodeInterleavedQ4_K(MemorySegment data, int rowBlocks, int r0, int b0, int blocks,
                                               Panel s) {
-        for (int i = 0; i < ROWS; i++) {
-            int row = r0 + i;
-            for (int b = 0; b < blocks; b++) {
-                long record = InterleavedQ4_K.recordOffset(rowBlocks, row / ROWS, b0 + b);
-                s.scales[b * ROWS + i] = InterleavedQ4_K.d(data, rowBlocks, row, b0 + b);
-                s.dmins[b * ROWS + i] = InterleavedQ4_K.dmin(data, rowBlocks, row, b0 + b);
-                int u0 = InterleavedQ4_K.packed(data, rowBlocks, row, b0 + b, 0);
-                int u1 = InterleavedQ4_K.packed(data, rowBlocks, row, b0 + b, 1);
-                int u2 = InterleavedQ4_K.packed(data, rowBlocks, row, b0 + b, 2);
-                for (int j = 0; j < 8; j++) {
-                    int sc = InterleavedQ4_K.scale(u0, u2, j);
-                    s.mins[(b * 8 + j) * ROWS + i] = InterleavedQ4_K.min(u1, u2, j);
-                    int p = (256 * b + 32 * j) * ROWS + i;
-                    for (int c = 0; c < 4; c++) {
-                        int packed = data.get(LE_INT, record + InterleavedQ4_K.QUANTS + 32L * (4 * j + c) + 4L * i);
-                        for (int k = 0; k < 8; k++) {
-                            s.panel[p + (8 * c + k) * ROWS] = ((packed >>> (4 * k)) & 0xF) * sc;
-                        }
+        int g = r0 / ROWS;
+        for (int b = 0; b < blocks; b++) {
+            long record = InterleavedQ4_K.recordOffset(rowBlocks, g, b0 + b);
+            for (int i = 0; i < ROWS; i++) {
+                s.scales[b * ROWS + i] = Blocks.f16(data, record + 2L * i);
+                s.dmins[b * ROWS + i] = Blocks.f16(data, record + 16 + 2L * i);
+            }
+            IntVector u0 = IntVector.fromMemorySegment(I8, data, record + InterleavedQ4_K.SCALES, ByteOrder.LITTLE_ENDIAN);
+            IntVector u1 = IntVector.fromMemorySegment(I8, data, record + InterleavedQ4_K.SCALES + 32,
+                    ByteOrder.LITTLE_ENDIAN);
+            IntVector u2 = IntVector.fromMemorySegment(I8, data, record + InterleavedQ4_K.SCALES + 64,
+                    ByteOrder.LITTLE_ENDIAN);
+            for (int j = 0; j < 8; j++) {
+                // InterleavedQ4_K.scale and .min, lane by lane.
+                IntVector sc;
+                IntVector min;
+                if (j < 4) {
+                    sc = u0.lanewise(VectorOperators.LSHR, 8 * j).and(63);
+                    min = u1.lanewise(VectorOperators.LSHR, 8 * j).and(63);
+                } else {
+                    int k = 8 * (j - 4);
+                    sc = u2.lanewise(VectorOperators.LSHR, k).and(0xf)
+                            .or(u0.lanewise(VectorOperators.LSHR, k + 2).and(0x30));
+                    min = u2.lanewise(VectorOperators.LSHR, k + 4).and(0xf)
+                            .or(u1.lanewise(VectorOperators.LSHR, k + 2).and(0x30));
+                }
+                ((FloatVector) min.convert(VectorOperators.I2F, 0)).intoArray(s.mins, (b * 8 + j) * ROWS);
+                for (int part = 0; part < 4; part++) {
+                    int c = 4 * j + part;
+                    IntVector v = IntVector.fromMemorySegment(I8, data, record + InterleavedQ4_K.QUANTS + 32L * c,
+                            ByteOrder.LITTLE_ENDIAN);
+                    int p = (256 * b + 8 * c) * ROWS;
+                    for (int k = 0; k < 8; k++) {
+                        ((FloatVector) v.lanewise(VectorOperators.LSHR, 4 * k).and(0xF).mul(sc)
+                                .convert(VectorOperators.I2F, 0)).intoArray(s.panel, p + k * ROWS);
                     }
                 }
             }

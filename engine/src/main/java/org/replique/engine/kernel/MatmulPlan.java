@@ -21,6 +21,12 @@ import org.replique.engine.tensor.WeightMatrix;
 record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
     /** Batch size from which the tiled kernels are used. */
     static final int TILE_FROM = 4;
+    /**
+     * Batch size from which Q6_K takes the tiled kernel where {@link Q6_KMatVec} runs: both round
+     * as ggml's vec_dot does (every batch size takes it), and below eight tokens decoding the panel
+     * costs more than it saves.
+     */
+    static final int Q6_K_TILE_FROM = 8;
 
     static MatmulPlan of(WeightMatrix w, int batch) {
         PreparedInput.Format format = PreparedInput.Format.forWeights(w.type());
@@ -35,7 +41,8 @@ record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
             case Q4_K -> !tiled ? (w.layout() == WeightLayout.Q4_K_X8 ? InterleavedQ4_KMatmul.KERNEL : KQuantMatVec.KERNEL)
                     : GgmlX86.interleaved(w) ? InterleavedMatmul.KERNEL : TiledKQuantMatmul.KERNEL;
             case Q5_K -> tiled ? TiledKQuantMatmul.KERNEL : KQuantMatVec.KERNEL;
-            case Q6_K -> tiled ? TiledKQuantMatmul.KERNEL : VectorShapes.L >= 8 ? Q6_KMatVec.KERNEL : KQuantMatVec.KERNEL;
+            case Q6_K -> VectorShapes.L < 8 ? (tiled ? TiledKQuantMatmul.KERNEL : KQuantMatVec.KERNEL)
+                    : batch >= Q6_K_TILE_FROM ? TiledKQuantMatmul.KERNEL : Q6_KMatVec.KERNEL;
         };
         return new MatmulPlan(format, kernel);
     }

@@ -80,7 +80,17 @@ final class Q6_KMatVec {
         int blocks = cols / 256;
         long rowBytes = w.rowBytes();
         float[] lanes = new float[8];
-        for (int r = rowStart; r < rowEnd; r++) {
+        // Two rows at once from the two halves of the range: two streams through memory, and each
+        // activation load serves both.
+        int half = (rowEnd - rowStart) / 2;
+        for (int i = 0; i < half; i++) {
+            int r = rowStart + i;
+            for (int t = 0; t < x.rows(); t++) {
+                dot2(data, r * rowBytes, (r + half) * rowBytes, blocks, xq, t * cols, x.scales, x.sums, t * blocks, lanes,
+                        out, t * rows + r, t * rows + r + half);
+            }
+        }
+        for (int r = rowStart + 2 * half; r < rowEnd; r++) {
             for (int t = 0; t < x.rows(); t++) {
                 out[t * rows + r] = dot(data, r * rowBytes, blocks, xq, t * cols, x.scales, x.sums, t * blocks, lanes);
             }
@@ -132,5 +142,77 @@ final class Q6_KMatVec {
         }
         acc.intoArray(lanes, 0);
         return ScalarKernels.sumOf8(lanes);
+    }
+
+    /** {@link #dot} of two rows (from {@code baseA} and {@code baseB}), into {@code out[oA]} and {@code out[oB]}. */
+    private static void dot2(MemorySegment w, long baseA, long baseB, int blocks, short[] xq, int xo, float[] xs,
+                             short[] xsums, int xb, float[] lanes, float[] out, int oA, int oB) {
+        FloatVector accA = FloatVector.zero(F8);
+        FloatVector accB = FloatVector.zero(F8);
+        for (int b = 0; b < blocks; b++) {
+            long blockA = baseA + 210L * b;
+            long blockB = baseB + 210L * b;
+            int x0 = xo + 256 * b;
+            IntVector totalA = IntVector.zero(I8);
+            IntVector totalB = IntVector.zero(I8);
+            for (int half = 0; half < 2; half++) {
+                ShortVector ql0A = ShortVector.fromMemorySegment(S16, w, blockA + 64L * half, LE);
+                ShortVector ql1A = ShortVector.fromMemorySegment(S16, w, blockA + 64L * half + 32, LE);
+                ShortVector qhA = ShortVector.fromMemorySegment(S16, w, blockA + 128 + 32L * half, LE);
+                ShortVector ql0B = ShortVector.fromMemorySegment(S16, w, blockB + 64L * half, LE);
+                ShortVector ql1B = ShortVector.fromMemorySegment(S16, w, blockB + 64L * half + 32, LE);
+                ShortVector qhB = ShortVector.fromMemorySegment(S16, w, blockB + 128 + 32L * half, LE);
+                for (int r = 0; r < 4; r++) {
+                    int c = 4 * half + r;
+                    ShortVector qlA = r % 2 == 0 ? ql0A : ql1A;
+                    ShortVector qlB = r % 2 == 0 ? ql0B : ql1B;
+                    ShortVector nibblesA = r < 2 ? qlA.and((short) 0x0f0f) : qlA.lanewise(VectorOperators.LSHR, 4).and((short) 0x0f0f);
+                    ShortVector nibblesB = r < 2 ? qlB.and((short) 0x0f0f) : qlB.lanewise(VectorOperators.LSHR, 4).and((short) 0x0f0f);
+                    ShortVector qA = nibblesA.or(qhA.lanewise(VectorOperators.LSHR, 2 * r).and((short) 0x0303)
+                            .lanewise(VectorOperators.LSHL, 4));
+                    ShortVector qB = nibblesB.or(qhB.lanewise(VectorOperators.LSHR, 2 * r).and((short) 0x0303)
+                            .lanewise(VectorOperators.LSHL, 4));
+                    int o = x0 + 32 * c;
+                    ShortVector even = ShortVector.fromArray(S16, xq, o);
+                    ShortVector odd = ShortVector.fromArray(S16, xq, o + 16);
+                    IntVector pairsA = qA.and((short) 0xff).mul(even).add(qA.lanewise(VectorOperators.LSHR, 8).mul(odd))
+                            .reinterpretAsInts();
+                    IntVector pairsB = qB.and((short) 0xff).mul(even).add(qB.lanewise(VectorOperators.LSHR, 8).mul(odd))
+                            .reinterpretAsInts();
+                    IntVector sumA = pairsA.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                            .add(pairsA.lanewise(VectorOperators.ASHR, 16));
+                    IntVector sumB = pairsB.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                            .add(pairsB.lanewise(VectorOperators.ASHR, 16));
+                    IntVector scaleA = IntVector.broadcast(I8, w.get(INT, blockA + 192 + 2L * c))
+                            .lanewise(VectorOperators.LSHL, SCALE_SHIFTS).lanewise(VectorOperators.ASHR, 24);
+                    IntVector scaleB = IntVector.broadcast(I8, w.get(INT, blockB + 192 + 2L * c))
+                            .lanewise(VectorOperators.LSHL, SCALE_SHIFTS).lanewise(VectorOperators.ASHR, 24);
+                    totalA = totalA.add(sumA.mul(scaleA));
+                    totalB = totalB.add(sumB.mul(scaleB));
+                }
+            }
+            IntVector sums = ShortVector.fromArray(S16, xsums, 16 * (xb + b)).reinterpretAsInts();
+            IntVector evenSums = sums.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16);
+            IntVector oddSums = sums.lanewise(VectorOperators.ASHR, 16);
+            IntVector scalesA = (IntVector) ShortVector.fromMemorySegment(S8, w, blockA + 192, LE)
+                    .convertShape(VectorOperators.S2I, I8, 0);
+            IntVector scalesB = (IntVector) ShortVector.fromMemorySegment(S8, w, blockB + 192, LE)
+                    .convertShape(VectorOperators.S2I, I8, 0);
+            IntVector offsetA = scalesA.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).mul(evenSums)
+                    .add(scalesA.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).mul(oddSums));
+            IntVector offsetB = scalesB.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).mul(evenSums)
+                    .add(scalesB.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).mul(oddSums));
+            totalA = totalA.sub(offsetA.lanewise(VectorOperators.LSHL, 5));
+            totalB = totalB.sub(offsetB.lanewise(VectorOperators.LSHL, 5));
+            float dx = xs[xb + b];
+            accA = FloatVector.broadcast(F8, dx * Blocks.f16(w, blockA + 208))
+                    .fma((FloatVector) totalA.convert(VectorOperators.I2F, 0), accA);
+            accB = FloatVector.broadcast(F8, dx * Blocks.f16(w, blockB + 208))
+                    .fma((FloatVector) totalB.convert(VectorOperators.I2F, 0), accB);
+        }
+        accA.intoArray(lanes, 0);
+        out[oA] = ScalarKernels.sumOf8(lanes);
+        accB.intoArray(lanes, 0);
+        out[oB] = ScalarKernels.sumOf8(lanes);
     }
 }
