@@ -86,20 +86,15 @@ final class InterleavedMatmul {
                 // Four tokens at a time share each panel load.
                 for (int t = 0; t < tokens; t += 4) {
                     int group = Math.min(4, tokens - t);
-                    if (groups == 2) {
-                        sums2(s.panels[0], s.panels[1], blocks * blockSize, k ? 64 : 32, xq, t, group, cols, c0);
-                    } else {
-                        sums(s.panels[0], blocks * blockSize, k ? 64 : 32, xq, t, group, cols, c0);
-                    }
+                    sums(s.panels[0], s.panels[groups - 1], blocks * blockSize, k ? 64 : 32, xq, t, group, cols, c0);
                     for (int p = 0; p < groups; p++) {
                         Panel panel = s.panels[p];
                         for (int g = 0; g < group; g++) {
                             int a = 2 * ROWS * (t + g);
                             if (k) {
-                                q4_K(panel, g, blocks, x, t + g, b0, subSums, GgmlX86.inGroupOfFour(t + g, tokens),
-                                        panel.acc, a);
+                                q4_K(panel, g, blocks, x, t + g, b0, subSums, GgmlX86.inGroupOfFour(t + g, tokens), a);
                             } else {
-                                q4_0(panel, g, blocks, x.scales, (t + g) * (cols / 32) + b0, panel.acc, a);
+                                q4_0(panel, g, blocks, x.scales, (t + g) * (cols / 32) + b0, a);
                             }
                         }
                     }
@@ -118,46 +113,12 @@ final class InterleavedMatmul {
     }
 
     /**
-     * For tokens {@code t…t+group−1} and each {@code chunk} weights of the panel's {@code length}: the
-     * eight rows' exact sums of products, into {@code sums[((g·chunks + c)·8 + i]}.
+     * For tokens {@code t…t+group−1} and each {@code chunk} weights of the panels' {@code length}:
+     * the eight rows' exact sums of products, into {@code sums[((g·chunks + c)·8 + i]} of each panel.
+     * Two panels (sixteen rows) at once, so that each activation broadcast feeds both, eight
+     * multiply-add chains in flight; a lone group passes its panel twice.
      */
-    private static void sums(Panel s, int length, int chunk, float[] xq, int t, int group, int cols, int c0) {
-        int n = GF.length();
-        int chunks = length / chunk;
-        int x0 = t * cols + c0;
-        int x1 = (t + Math.min(1, group - 1)) * cols + c0;
-        int x2 = (t + Math.min(2, group - 1)) * cols + c0;
-        int x3 = (t + Math.min(3, group - 1)) * cols + c0;
-        for (int h = 0; h < GROUP_VECTORS; h++) {
-            for (int c = 0; c < chunks; c++) {
-                FloatVector s0 = FloatVector.zero(GF);
-                FloatVector s1 = FloatVector.zero(GF);
-                FloatVector s2 = FloatVector.zero(GF);
-                FloatVector s3 = FloatVector.zero(GF);
-                int p = c * chunk * ROWS + h * n;
-                int e0 = c * chunk;
-                for (int e = 0; e < chunk; e++) {
-                    FloatVector wv = FloatVector.fromArray(GF, s.panel, p + e * ROWS);
-                    s0 = wv.fma(FloatVector.broadcast(GF, xq[x0 + e0 + e]), s0);
-                    s1 = wv.fma(FloatVector.broadcast(GF, xq[x1 + e0 + e]), s1);
-                    s2 = wv.fma(FloatVector.broadcast(GF, xq[x2 + e0 + e]), s2);
-                    s3 = wv.fma(FloatVector.broadcast(GF, xq[x3 + e0 + e]), s3);
-                }
-                int o = c * ROWS + h * n;
-                int step = chunks * ROWS;
-                s0.intoArray(s.sums, o);
-                s1.intoArray(s.sums, o + step);
-                s2.intoArray(s.sums, o + 2 * step);
-                s3.intoArray(s.sums, o + 3 * step);
-            }
-        }
-    }
-
-    /**
-     * {@link #sums} for two panels (sixteen rows) at once: each activation broadcast feeds both,
-     * eight multiply-add chains in flight.
-     */
-    private static void sums2(Panel pa, Panel pb, int length, int chunk, float[] xq, int t, int group, int cols,
+    private static void sums(Panel pa, Panel pb, int length, int chunk, float[] xq, int t, int group, int cols,
                               int c0) {
         int n = GF.length();
         int chunks = length / chunk;
@@ -210,7 +171,8 @@ final class InterleavedMatmul {
     }
 
     /** Q4_0, token {@code g} of the group: per block {@code acc = fma(sum, d_w·d_x, acc)}. */
-    private static void q4_0(Panel s, int g, int blocks, float[] xs, int so, float[] acc, int a) {
+    private static void q4_0(Panel s, int g, int blocks, float[] xs, int so, int a) {
+        float[] acc = s.acc;
         int n = GF.length();
         for (int h = 0; h < GROUP_VECTORS; h++) {
             FloatVector total = FloatVector.fromArray(GF, acc, a + h * n);
@@ -230,7 +192,8 @@ final class InterleavedMatmul {
      * exact total).
      */
     private static void q4_K(Panel s, int g, int blocks, PreparedInput x, int t, int b0, int[] subSums,
-                             boolean perPair, float[] acc, int a) {
+                             boolean perPair, int a) {
+        float[] acc = s.acc;
         int n = GF.length();
         int xBlocks = x.cols() / 256;
         int chunks = 4 * blocks;
@@ -364,7 +327,8 @@ final class InterleavedMatmul {
             IntVector u2 = IntVector.fromMemorySegment(I8, data, record + InterleavedQ4_K.SCALES + 64,
                     ByteOrder.LITTLE_ENDIAN);
             for (int j = 0; j < 8; j++) {
-                // InterleavedQ4_K.scale and .min, lane by lane.
+                // InterleavedQ4_K.scale and .min, lane by lane (written out here: the JIT keeps
+                // vectors in registers only across code it inlines).
                 IntVector sc;
                 IntVector min;
                 if (j < 4) {

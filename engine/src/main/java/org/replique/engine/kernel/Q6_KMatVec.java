@@ -90,61 +90,19 @@ final class Q6_KMatVec {
                         out, t * rows + r, t * rows + r + half);
             }
         }
+        // A lone last row goes through both streams.
         for (int r = rowStart + 2 * half; r < rowEnd; r++) {
             for (int t = 0; t < x.rows(); t++) {
-                out[t * rows + r] = dot(data, r * rowBytes, blocks, xq, t * cols, x.scales, x.sums, t * blocks, lanes);
+                dot2(data, r * rowBytes, r * rowBytes, blocks, xq, t * cols, x.scales, x.sums, t * blocks, lanes,
+                        out, t * rows + r, t * rows + r);
             }
         }
     }
 
-    /** One row (from byte {@code base}) times one activation row (quants from {@code xo}, blocks from {@code xb}). */
-    private static float dot(MemorySegment w, long base, int blocks, short[] xq, int xo, float[] xs, short[] xsums,
-                             int xb, float[] lanes) {
-        FloatVector acc = FloatVector.zero(F8);
-        for (int b = 0; b < blocks; b++) {
-            long block = base + 210L * b;
-            int x0 = xo + 256 * b;
-            IntVector total = IntVector.zero(I8);
-            for (int half = 0; half < 2; half++) {
-                ShortVector ql0 = ShortVector.fromMemorySegment(S16, w, block + 64L * half, LE);
-                ShortVector ql1 = ShortVector.fromMemorySegment(S16, w, block + 64L * half + 32, LE);
-                ShortVector qh = ShortVector.fromMemorySegment(S16, w, block + 128 + 32L * half, LE);
-                for (int r = 0; r < 4; r++) {
-                    int c = 4 * half + r;
-                    ShortVector ql = r % 2 == 0 ? ql0 : ql1;
-                    // Two quants per short: the nibbles (low ones for r < 2) and the two high bits.
-                    ShortVector nibbles = r < 2 ? ql.and((short) 0x0f0f) : ql.lanewise(VectorOperators.LSHR, 4).and((short) 0x0f0f);
-                    ShortVector q = nibbles.or(qh.lanewise(VectorOperators.LSHR, 2 * r).and((short) 0x0303)
-                            .lanewise(VectorOperators.LSHL, 4));
-                    int o = x0 + 32 * c;
-                    ShortVector p = q.and((short) 0xff).mul(ShortVector.fromArray(S16, xq, o))
-                            .add(q.lanewise(VectorOperators.LSHR, 8).mul(ShortVector.fromArray(S16, xq, o + 16)));
-                    IntVector pairs = p.reinterpretAsInts();
-                    IntVector sum = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                            .add(pairs.lanewise(VectorOperators.ASHR, 16));
-                    // Lanes 0..3: the scale of sub-block 2c, lanes 4..7: of 2c + 1 (int8).
-                    IntVector scale = IntVector.broadcast(I8, w.get(INT, block + 192 + 2L * c))
-                            .lanewise(VectorOperators.LSHL, SCALE_SHIFTS).lanewise(VectorOperators.ASHR, 24);
-                    total = total.add(sum.mul(scale));
-                }
-            }
-            // Lane k less 32·(sc_2k·bsum_2k + sc_2k+1·bsum_2k+1), as ggml subtracts it.
-            IntVector scales = (IntVector) ShortVector.fromMemorySegment(S8, w, block + 192, LE)
-                    .convertShape(VectorOperators.S2I, I8, 0);
-            IntVector sums = ShortVector.fromArray(S16, xsums, 16 * (xb + b)).reinterpretAsInts();
-            IntVector offset = scales.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
-                    .mul(sums.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
-                    .add(scales.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
-                            .mul(sums.lanewise(VectorOperators.ASHR, 16)));
-            total = total.sub(offset.lanewise(VectorOperators.LSHL, 5));
-            float d = xs[xb + b] * Blocks.f16(w, block + 208);
-            acc = FloatVector.broadcast(F8, d).fma((FloatVector) total.convert(VectorOperators.I2F, 0), acc);
-        }
-        acc.intoArray(lanes, 0);
-        return ScalarKernels.sumOf8(lanes);
-    }
-
-    /** {@link #dot} of two rows (from {@code baseA} and {@code baseB}), into {@code out[oA]} and {@code out[oB]}. */
+    /**
+     * Two rows (from bytes {@code baseA} and {@code baseB}) times one activation row (quants from
+     * {@code xo}, blocks from {@code xb}), into {@code out[oA]} and {@code out[oB]}.
+     */
     private static void dot2(MemorySegment w, long baseA, long baseB, int blocks, short[] xq, int xo, float[] xs,
                              short[] xsums, int xb, float[] lanes, float[] out, int oA, int oB) {
         FloatVector accA = FloatVector.zero(F8);
@@ -166,6 +124,7 @@ final class Q6_KMatVec {
                     int c = 4 * half + r;
                     ShortVector qlA = r % 2 == 0 ? ql0A : ql1A;
                     ShortVector qlB = r % 2 == 0 ? ql0B : ql1B;
+                    // Two quants per short: the nibbles (low ones for r < 2) and the two high bits.
                     ShortVector nibblesA = r < 2 ? qlA.and((short) 0x0f0f) : qlA.lanewise(VectorOperators.LSHR, 4).and((short) 0x0f0f);
                     ShortVector nibblesB = r < 2 ? qlB.and((short) 0x0f0f) : qlB.lanewise(VectorOperators.LSHR, 4).and((short) 0x0f0f);
                     ShortVector qA = nibblesA.or(qhA.lanewise(VectorOperators.LSHR, 2 * r).and((short) 0x0303)
@@ -183,6 +142,7 @@ final class Q6_KMatVec {
                             .add(pairsA.lanewise(VectorOperators.ASHR, 16));
                     IntVector sumB = pairsB.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                             .add(pairsB.lanewise(VectorOperators.ASHR, 16));
+                    // Lanes 0..3: the scale of sub-block 2c, lanes 4..7: of 2c + 1 (int8).
                     IntVector scaleA = IntVector.broadcast(I8, w.get(INT, blockA + 192 + 2L * c))
                             .lanewise(VectorOperators.LSHL, SCALE_SHIFTS).lanewise(VectorOperators.ASHR, 24);
                     IntVector scaleB = IntVector.broadcast(I8, w.get(INT, blockB + 192 + 2L * c))
@@ -191,6 +151,7 @@ final class Q6_KMatVec {
                     totalB = totalB.add(sumB.mul(scaleB));
                 }
             }
+            // Lane k less 32·(sc_2k·bsum_2k + sc_2k+1·bsum_2k+1), as ggml subtracts it.
             IntVector sums = ShortVector.fromArray(S16, xsums, 16 * (xb + b)).reinterpretAsInts();
             IntVector evenSums = sums.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16);
             IntVector oddSums = sums.lanewise(VectorOperators.ASHR, 16);
