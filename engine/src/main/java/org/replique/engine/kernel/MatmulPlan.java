@@ -34,7 +34,8 @@ record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
         MatmulKernel kernel = switch (w.type()) {
             case F32, F16, BF16 -> tiled ? TiledMatmul.KERNEL : FloatMatVec.KERNEL;
             case Q8_0 -> !tiled ? QuantizedMatVec.Q8_0
-                    : PairedQ8Matmul.applies() ? PairedQ8Matmul.KERNEL : TiledQ8Matmul.KERNEL;
+                    : PairedQ8Matmul.applies() ? PairedQ8Matmul.KERNEL
+                    : Int16Q8Matmul.applies() ? Int16Q8Matmul.KERNEL : TiledQ8Matmul.KERNEL;
             case Q4_0 -> !GgmlX86.interleaved(w) ? TiledQ8Matmul.KERNEL
                     : tiled ? InterleavedMatmul.KERNEL
                     : w.layout() == WeightLayout.Q4_0_X8 ? InterleavedQ4_0Matmul.KERNEL : QuantizedMatVec.INTERLEAVED_Q4_0;

@@ -32,7 +32,8 @@ final class TiledQ8Matmul {
     /** Blocks per pass: a panel is {@code PANEL × DEPTH × 32} floats (8 KiB). */
     static final int DEPTH = 16;
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** Per-thread buffers, shared with {@link Int16Q8Matmul} (a thread runs one product at a time). */
+    static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     static final MatmulKernel KERNEL = new MatmulKernel() {
         @Override
@@ -65,7 +66,7 @@ final class TiledQ8Matmul {
             for (int p = 0; p < panels; p++) {
                 int r0 = rowStart + p * PANEL;
                 decode(w, r0, Math.min(PANEL, rowEnd - r0), b0, depth, s.panel, s.scales);
-                scaleProducts(s.scales, byBlock, b0, depth, tokens, d);
+                scaleProducts(s.scales, DEPTH, byBlock, b0, depth, tokens, d);
                 int a = p * PANEL * tokens * 8;
                 for (int t = 0; t < tokens; t++) {
                     kernel(s.panel, d, tokens, depth, xg, t * cols + 32 * b0, t, acc, a + 8 * t, 8 * tokens);
@@ -91,18 +92,19 @@ final class TiledQ8Matmul {
     }
 
     /**
-     * {@code d[(i·DEPTH + bb)·tokens + t] = d_w(i, b0+bb) · d_x(t, b0+bb)}: the products the
+     * {@code d[(i·stride + bb)·tokens + t] = d_w(i, b0+bb) · d_x(t, b0+bb)} for the {@value #PANEL}
+     * rows of a panel whose weight scales are at {@code dw[i·stride + bb]}: the products the
      * kernels multiply block sums by, computed once per panel (the same float products as ggml's)
      * so that the kernels load them instead of multiplying and broadcasting in their inner loop.
      */
-    private static void scaleProducts(float[] dw, float[] byBlock, int b0, int depth, int tokens, float[] d) {
+    static void scaleProducts(float[] dw, int stride, float[] byBlock, int b0, int depth, int tokens, float[] d) {
         int n = GF.length();
         int vectorTokens = tokens - tokens % n;
         for (int i = 0; i < PANEL; i++) {
             for (int bb = 0; bb < depth; bb++) {
-                float weightScale = dw[i * DEPTH + bb];
+                float weightScale = dw[i * stride + bb];
                 int from = (b0 + bb) * tokens;
-                int to = (i * DEPTH + bb) * tokens;
+                int to = (i * stride + bb) * tokens;
                 FloatVector ws = FloatVector.broadcast(GF, weightScale);
                 for (int t = 0; t < vectorTokens; t += n) {
                     FloatVector.fromArray(GF, byBlock, from + t).mul(ws).intoArray(d, to + t);
@@ -205,7 +207,7 @@ final class TiledQ8Matmul {
     }
 
     /** Per-thread buffers, reused. */
-    private static final class Scratch {
+    static final class Scratch {
         private float[] accumulators = new float[0];
         final float[] panel = new float[PANEL * DEPTH * 32];
         final float[] scales = new float[PANEL * DEPTH];
