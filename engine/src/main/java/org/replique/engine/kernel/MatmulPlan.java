@@ -33,7 +33,7 @@ record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
         boolean tiled = batch >= TILE_FROM;
         MatmulKernel kernel = switch (w.type()) {
             case F32, F16, BF16 -> tiled ? TiledMatmul.KERNEL : FloatMatVec.KERNEL;
-            case Q8_0 -> !tiled ? QuantizedMatVec.Q8_0
+            case Q8_0 -> !tiled ? (Int16Q8MatVec.applies() ? Int16Q8MatVec.KERNEL : QuantizedMatVec.Q8_0)
                     : PairedQ8Matmul.applies() ? PairedQ8Matmul.KERNEL
                     : Int16Q8Matmul.applies() ? Int16Q8Matmul.KERNEL : TiledQ8Matmul.KERNEL;
             case Q4_0 -> !GgmlX86.interleaved(w) ? TiledQ8Matmul.KERNEL
