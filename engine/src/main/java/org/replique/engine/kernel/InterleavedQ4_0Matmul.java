@@ -16,8 +16,9 @@ import org.replique.engine.tensor.WeightMatrix;
  * Q4_0 weights in the {@link WeightLayout#Q4_0_X8} layout times a few Q8_0 activation rows (the
  * decode path), in 16-bit integer lanes: a 32-byte load holds four quants of each of sixteen
  * half-rows (two per row of the group), each nibble is shifted and masked in place and multiplied
- * with an activation quant already broadcast in memory ({@code vpmullw}, sixteen products per
- * instruction), and a lane sums its sixteen products of a block exactly ({@code 16 · 15 · 127 <
+ * with the activation quants it faces, a pair of them broadcast from one int as it is loaded
+ * ({@code vpmullw}, sixteen products per instruction; reading them already broadcast in memory,
+ * 512 bytes a block, made the kernel wait on the L2 cache), and a lane sums its sixteen products of a block exactly ({@code 16 · 15 · 127 <
  * 2^15}). Per block, the two half-rows' sums are added as ints into the row's lane, the block
  * scales of eight rows come in one load, and the float arithmetic follows: about half the
  * instructions per weight of a float kernel. Prompts go through the tiled kernel, which decodes
@@ -44,13 +45,14 @@ final class InterleavedQ4_0Matmul {
     private static final float REBIAS = 0x1p112f;
 
     /**
-     * The activations as the kernel reads them, row after row: {@code expanded}, per block and
-     * chunk {@code c} of the layout and nibble {@code m} of a 16-bit half-row, sixteen quants that
-     * face that nibble in the sixteen lanes ({@code q_x} of column {@code 8c + m} in even lanes,
-     * {@code 8c + 4 + m} in odd ones: 256 shorts per block); {@code offsets}, per block,
-     * {@code −8 · Σ q_x}.
+     * The activations as the kernel reads them, row after row: {@code pairs}, per block and chunk
+     * {@code c} of the layout and nibble {@code m} of a 16-bit half-row ({@code 4c + m}), the two
+     * quants that face that nibble as one int ({@code q_x} of column {@code 8c + m} in the low
+     * short, {@code 8c + 4 + m} in the high one), broadcast to every lane as it is loaded: sixteen
+     * ints per block, a row of 4096 columns in 8 KiB, which stay in the L1 cache; {@code offsets},
+     * per block, {@code −8 · Σ q_x}.
      */
-    record Activations(short[] expanded, int[] offsets) {}
+    record Activations(int[] pairs, int[] offsets) {}
 
     static final PreparedInput.View<Activations> ACTIVATIONS = InterleavedQ4_0Matmul::activations;
 
@@ -71,23 +73,18 @@ final class InterleavedQ4_0Matmul {
     static Activations activations(PreparedInput x, Activations previous) {
         int n = x.rows() * x.cols();
         int blocks = n / 32;
-        Activations a = previous != null && previous.expanded.length >= 8 * n && previous.offsets.length >= blocks
-                ? previous : new Activations(new short[8 * n], new int[blocks]);
+        Activations a = previous != null && previous.pairs.length >= n / 2 && previous.offsets.length >= blocks
+                ? previous : new Activations(new int[n / 2], new int[blocks]);
         byte[] q = x.quants;
-        short[] e = a.expanded;
         for (int b = 0; b < blocks; b++) {
             int sum = 0;
             for (int j = 0; j < 32; j++) sum += q[32 * b + j];
             a.offsets[b] = -8 * sum;
             for (int c = 0; c < 4; c++) {
                 for (int m = 0; m < 4; m++) {
-                    short even = q[32 * b + 8 * c + m];
-                    short odd = q[32 * b + 8 * c + 4 + m];
-                    int at = 256 * b + 64 * c + 16 * m;
-                    for (int lane = 0; lane < 16; lane += 2) {
-                        e[at + lane] = even;
-                        e[at + lane + 1] = odd;
-                    }
+                    int even = q[32 * b + 8 * c + m];
+                    int odd = q[32 * b + 8 * c + 4 + m];
+                    a.pairs[16 * b + 4 * c + m] = (even & 0xffff) | (odd << 16);
                 }
             }
         }
@@ -137,19 +134,18 @@ final class InterleavedQ4_0Matmul {
         for (int g = firstGroup; g < endGroup; g += GROUPS_PER_PASS) {
             int end = Math.min(endGroup, g + GROUPS_PER_PASS);
             for (int t = 0; t < tokens; t++) {
-                dot(data, g, end, blocks, a.expanded, t * cols, a.offsets, t * blocks, x.scales, out,
+                dot(data, g, end, blocks, a.pairs, t * cols / 2, a.offsets, t * blocks, x.scales, out,
                         t * outRows + g * ROWS - rowShift);
             }
         }
     }
 
     /**
-     * Groups {@code [firstGroup, endGroup)} of eight rows times one activation row (its
-     * {@code expanded} quants from quant {@code xo}, block offsets and scales from block
-     * {@code so}), into {@code out} from {@code outOffset}. Each group's eight results are the
-     * lanes of one vector.
+     * Groups {@code [firstGroup, endGroup)} of eight rows times one activation row (its quant
+     * {@code pairs} from {@code xo}, block offsets and scales from block {@code so}), into
+     * {@code out} from {@code outOffset}. Each group's eight results are the lanes of one vector.
      */
-    private static void dot(MemorySegment w, int firstGroup, int endGroup, int blocks, short[] expanded, int xo,
+    private static void dot(MemorySegment w, int firstGroup, int endGroup, int blocks, int[] pairs, int xo,
                             int[] offsets, int so, float[] scales, float[] out, int outOffset) {
         for (int g = firstGroup; g < endGroup; g++) {
             FloatVector acc = FloatVector.zero(F8);
@@ -158,17 +154,17 @@ final class InterleavedQ4_0Matmul {
                 // Two chains of eight products per lane, then one: at most 16 · 15 · 127 in a short.
                 ShortVector s0 = ShortVector.zero(S16);
                 ShortVector s1 = ShortVector.zero(S16);
-                int xb = 8 * (xo + 32 * b);
+                int xb = xo + 16 * b;
                 for (int c = 0; c < 4; c++) {
                     ShortVector v = ShortVector.fromMemorySegment(S16, w, base + 16 + 32 * c, LE);
-                    int o = xb + 64 * c;
-                    s0 = v.and((short) 0x000f).mul(ShortVector.fromArray(S16, expanded, o)).add(s0);
+                    int o = xb + 4 * c;
+                    s0 = v.and((short) 0x000f).mul(IntVector.broadcast(I8, pairs[o]).reinterpretAsShorts()).add(s0);
                     s1 = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x000f)
-                            .mul(ShortVector.fromArray(S16, expanded, o + 16)).add(s1);
+                            .mul(IntVector.broadcast(I8, pairs[o + 1]).reinterpretAsShorts()).add(s1);
                     s0 = v.lanewise(VectorOperators.LSHR, 8).and((short) 0x000f)
-                            .mul(ShortVector.fromArray(S16, expanded, o + 32)).add(s0);
+                            .mul(IntVector.broadcast(I8, pairs[o + 2]).reinterpretAsShorts()).add(s0);
                     s1 = v.lanewise(VectorOperators.LSHR, 12)
-                            .mul(ShortVector.fromArray(S16, expanded, o + 48)).add(s1);
+                            .mul(IntVector.broadcast(I8, pairs[o + 3]).reinterpretAsShorts()).add(s1);
                 }
                 // A row's two half-rows are the low and high shorts of its int lane.
                 IntVector halves = s0.add(s1).reinterpretAsInts();
