@@ -17,8 +17,8 @@ import org.replique.engine.tensor.WeightMatrix;
  * decode path), with 16-bit integer products: one 32-byte load is eight columns of eight rows, as
  * sixteen shorts of four nibbles each (short {@code 2i} and {@code 2i+1}: row i's columns
  * {@code 8c…8c+3} and {@code 8c+4…8c+7}); each nibble is shifted and masked in place and
- * multiplied ({@code vpmullw}) with the activation quants already broadcast in memory in the same
- * pattern. A short lane adds the 16 products it takes from a sub-block of 32 weights, at most
+ * multiplied ({@code vpmullw}) with the activation quants in the same pattern, a pair of them
+ * broadcast from one int as it is loaded. A short lane adds the 16 products it takes from a sub-block of 32 weights, at most
  * {@code 16·15·128 = 30720} in magnitude: exact. Read as ints, lane i holds row i's two halves,
  * which are widened and added, times the sub-block scale, over the block: each row's exact integer
  * total per block, eight rows in the lanes of one vector.
@@ -46,11 +46,13 @@ final class InterleavedQ4_KMatmul {
 
     /**
      * The activation quants as the kernel reads them, row after row: for each eight columns
-     * {@code 8c…8c+7} and each {@code k} of 0..3, sixteen shorts alternating quant {@code 8c+k}
-     * and quant {@code 8c+4+k}, so that one vector load meets nibble k of every short of a chunk;
-     * eight shorts per quant.
+     * {@code 8c…8c+7} and each {@code k} of 0..3, quant {@code 8c+k} in the low short of an int
+     * and quant {@code 8c+4+k} in its high one, broadcast to every lane as it is loaded so that it
+     * meets nibble k of every short of a chunk. Half an int per quant: a row of 4096 columns in
+     * 8 KiB, which stay in the L1 cache (read already broadcast, eight shorts per quant, the
+     * activations kept the kernel waiting on the L2 cache).
      */
-    static final PreparedInput.View<short[]> ACTIVATIONS = InterleavedQ4_KMatmul::activations;
+    static final PreparedInput.View<int[]> ACTIVATIONS = InterleavedQ4_KMatmul::activations;
 
     static final MatmulKernel KERNEL = new MatmulKernel() {
         @Override
@@ -67,19 +69,15 @@ final class InterleavedQ4_KMatmul {
 
     private InterleavedQ4_KMatmul() {}
 
-    static short[] activations(PreparedInput x, short[] previous) {
+    static int[] activations(PreparedInput x, int[] previous) {
         int n = x.rows() * x.cols();
-        short[] a = previous != null && previous.length >= ROWS * n ? previous : new short[ROWS * n];
+        int[] a = previous != null && previous.length >= n / 2 ? previous : new int[n / 2];
         byte[] q = x.quants;
         for (int c = 0; c < n / 8; c++) {
             for (int k = 0; k < 4; k++) {
-                short first = q[8 * c + k];
-                short second = q[8 * c + 4 + k];
-                int at = 64 * c + 16 * k;
-                for (int i = 0; i < ROWS; i++) {
-                    a[at + 2 * i] = first;
-                    a[at + 2 * i + 1] = second;
-                }
+                int first = q[8 * c + k];
+                int second = q[8 * c + 4 + k];
+                a[4 * c + k] = (first & 0xffff) | (second << 16);
             }
         }
         return a;
@@ -116,7 +114,7 @@ final class InterleavedQ4_KMatmul {
      */
     private static void groups(WeightMatrix w, PreparedInput x, float[] out, int outRows, int firstGroup, int endGroup,
                                int rowShift) {
-        short[] xq = x.view(ACTIVATIONS);
+        int[] xq = x.view(ACTIVATIONS);
         int[] subSums = x.view(KQuantMatVec.SUB_BLOCK_SUMS);
         int tokens = x.rows();
         int cols = w.cols();
@@ -125,18 +123,18 @@ final class InterleavedQ4_KMatmul {
         for (int g = firstGroup; g < endGroup; g += GROUPS_PER_PASS) {
             int end = Math.min(endGroup, g + GROUPS_PER_PASS);
             for (int t = 0; t < tokens; t++) {
-                dot(data, g, end, blocks, xq, ROWS * t * cols, subSums, x.scales, t * blocks, out,
+                dot(data, g, end, blocks, xq, t * cols / 2, subSums, x.scales, t * blocks, out,
                         t * outRows + g * ROWS - rowShift);
             }
         }
     }
 
     /**
-     * Groups {@code [firstGroup, endGroup)} of eight rows times one activation row (its broadcast
-     * quants from short {@code xo}, its blocks from {@code xb}), into {@code out} from
+     * Groups {@code [firstGroup, endGroup)} of eight rows times one activation row (its quant
+     * pairs from int {@code xo}, its blocks from {@code xb}), into {@code out} from
      * {@code outOffset}: each group's eight results are the lanes of one vector.
      */
-    private static void dot(MemorySegment w, int firstGroup, int endGroup, int blocks, short[] xq, int xo,
+    private static void dot(MemorySegment w, int firstGroup, int endGroup, int blocks, int[] xq, int xo,
                             int[] subSums, float[] xs, int xb, float[] out, int outOffset) {
         int g = firstGroup;
         for (; g + 1 < endGroup; g += 2) {
@@ -159,13 +157,14 @@ final class InterleavedQ4_KMatmul {
                     for (int part = 0; part < 4; part++) {
                         int c = 4 * j + part;
                         ShortVector v = ShortVector.fromMemorySegment(S16, w, base + InterleavedQ4_K.QUANTS + 32L * c, LE);
-                        int o = xo + 64 * (32 * b + c);
-                        p = p.add(v.and((short) 0xf).mul(ShortVector.fromArray(S16, xq, o)));
+                        int o = xo + 4 * (32 * b + c);
+                        p = p.add(v.and((short) 0xf).mul(IntVector.broadcast(I8, xq[o]).reinterpretAsShorts()));
                         p = p.add(v.lanewise(VectorOperators.LSHR, 4).and((short) 0xf)
-                                .mul(ShortVector.fromArray(S16, xq, o + 16)));
+                                .mul(IntVector.broadcast(I8, xq[o + 1]).reinterpretAsShorts()));
                         p = p.add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xf)
-                                .mul(ShortVector.fromArray(S16, xq, o + 32)));
-                        p = p.add(v.lanewise(VectorOperators.LSHR, 12).mul(ShortVector.fromArray(S16, xq, o + 48)));
+                                .mul(IntVector.broadcast(I8, xq[o + 2]).reinterpretAsShorts()));
+                        p = p.add(v.lanewise(VectorOperators.LSHR, 12)
+                                .mul(IntVector.broadcast(I8, xq[o + 3]).reinterpretAsShorts()));
                     }
                     // Int lane i: row i's two halves, the low one sign-extended from the lower 16 bits.
                     IntVector halves = p.reinterpretAsInts();
@@ -200,7 +199,7 @@ final class InterleavedQ4_KMatmul {
      * Groups {@code g} and {@code g + 1} together, into {@code out[outOffset …+16)}: two streams
      * through memory, and each activation load serves both.
      */
-    private static void dotPair(MemorySegment w, int g, int blocks, short[] xq, int xo, int[] subSums, float[] xs,
+    private static void dotPair(MemorySegment w, int g, int blocks, int[] xq, int xo, int[] subSums, float[] xs,
                                 int xb, float[] out, int outOffset) {
         FloatVector accA = FloatVector.zero(F8);
         FloatVector accMinA = FloatVector.zero(F8);
@@ -227,11 +226,11 @@ final class InterleavedQ4_KMatmul {
                     int c = 4 * j + part;
                     ShortVector vA = ShortVector.fromMemorySegment(S16, w, baseA + InterleavedQ4_K.QUANTS + 32L * c, LE);
                     ShortVector vB = ShortVector.fromMemorySegment(S16, w, baseB + InterleavedQ4_K.QUANTS + 32L * c, LE);
-                    int o = xo + 64 * (32 * b + c);
-                    ShortVector x0 = ShortVector.fromArray(S16, xq, o);
-                    ShortVector x1 = ShortVector.fromArray(S16, xq, o + 16);
-                    ShortVector x2 = ShortVector.fromArray(S16, xq, o + 32);
-                    ShortVector x3 = ShortVector.fromArray(S16, xq, o + 48);
+                    int o = xo + 4 * (32 * b + c);
+                    ShortVector x0 = IntVector.broadcast(I8, xq[o]).reinterpretAsShorts();
+                    ShortVector x1 = IntVector.broadcast(I8, xq[o + 1]).reinterpretAsShorts();
+                    ShortVector x2 = IntVector.broadcast(I8, xq[o + 2]).reinterpretAsShorts();
+                    ShortVector x3 = IntVector.broadcast(I8, xq[o + 3]).reinterpretAsShorts();
                     pA = pA.add(vA.and((short) 0xf).mul(x0));
                     pB = pB.add(vB.and((short) 0xf).mul(x0));
                     pA = pA.add(vA.lanewise(VectorOperators.LSHR, 4).and((short) 0xf).mul(x1));
