@@ -39,6 +39,14 @@ final class InterleavedMatmul {
 
     /** Eight int lanes: one per row of an interleaved Q4_0 group, whatever the preferred width. */
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+    /**
+     * Where vectors hold sixteen floats, four groups (32 rows) are multiplied at once, two groups
+     * to a vector ({@link #sumsOfFour}): each activation broadcast then feeds two multiply-adds of
+     * sixteen lanes, where the eight-lane kernel ({@link #sums}) gives it two of eight.
+     */
+    private static final boolean FOUR_GROUPS = VectorShapes.L >= 16;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -70,7 +78,7 @@ final class InterleavedMatmul {
         // has two: each activation broadcast then serves sixteen rows. Rows outside the range are
         // computed along and not written.
         for (int r0 = rowStart - rowStart % ROWS; r0 < rowEnd; ) {
-            int groups = r0 + ROWS < rowEnd ? 2 : 1;
+            int groups = FOUR_GROUPS && r0 + 3 * ROWS < rowEnd ? 4 : r0 + ROWS < rowEnd ? 2 : 1;
             for (int p = 0; p < groups; p++) s.panels[p].clear(2 * ROWS * tokens);
             for (int c0 = 0; c0 < cols; c0 += SPAN) {
                 int span = Math.min(SPAN, cols - c0);
@@ -83,10 +91,15 @@ final class InterleavedMatmul {
                         decodeQ4_0(w, r0 + p * ROWS, b0, blocks, s.panels[p]);
                     }
                 }
+                if (groups == 4) interleave(s.panels, s.quad, blocks * blockSize);
                 // Four tokens at a time share each panel load.
                 for (int t = 0; t < tokens; t += 4) {
                     int group = Math.min(4, tokens - t);
-                    sums(s.panels[0], s.panels[groups - 1], blocks * blockSize, k ? 64 : 32, xq, t, group, cols, c0);
+                    if (groups == 4) {
+                        sumsOfFour(s.quad, s.panels, blocks * blockSize, k ? 64 : 32, xq, t, group, cols, c0);
+                    } else {
+                        sums(s.panels[0], s.panels[groups - 1], blocks * blockSize, k ? 64 : 32, xq, t, group, cols, c0);
+                    }
                     for (int p = 0; p < groups; p++) {
                         Panel panel = s.panels[p];
                         for (int g = 0; g < group; g++) {
@@ -167,6 +180,77 @@ final class InterleavedMatmul {
                 b2.intoArray(pb.sums, o + 2 * step);
                 b3.intoArray(pb.sums, o + 3 * step);
             }
+        }
+    }
+
+    /** The four panels' weights side by side: {@code quad[32e + 8p + i] = panels[p].panel[8e + i]}. */
+    private static void interleave(Panel[] panels, float[] quad, int length) {
+        for (int p = 0; p < 4; p++) {
+            float[] panel = panels[p].panel;
+            for (int e = 0; e < length; e++) {
+                FloatVector.fromArray(F8, panel, ROWS * e).intoArray(quad, 32 * e + ROWS * p);
+            }
+        }
+    }
+
+    /**
+     * {@link #sums} for four panels (32 rows) side by side in {@code quad}: two vectors of sixteen
+     * lanes per weight position, each activation broadcast feeding both; the sixteen-lane sums are
+     * split back into the panels' eight-lane ones. The same exact integer sums.
+     */
+    private static void sumsOfFour(float[] quad, Panel[] panels, int length, int chunk, float[] xq, int t, int group,
+                                   int cols, int c0) {
+        int chunks = length / chunk;
+        int x0 = t * cols + c0;
+        int x1 = (t + Math.min(1, group - 1)) * cols + c0;
+        int x2 = (t + Math.min(2, group - 1)) * cols + c0;
+        int x3 = (t + Math.min(3, group - 1)) * cols + c0;
+        for (int c = 0; c < chunks; c++) {
+            FloatVector a0 = FloatVector.zero(F16);
+            FloatVector a1 = FloatVector.zero(F16);
+            FloatVector a2 = FloatVector.zero(F16);
+            FloatVector a3 = FloatVector.zero(F16);
+            FloatVector b0 = FloatVector.zero(F16);
+            FloatVector b1 = FloatVector.zero(F16);
+            FloatVector b2 = FloatVector.zero(F16);
+            FloatVector b3 = FloatVector.zero(F16);
+            int p = c * chunk * 32;
+            int e0 = c * chunk;
+            for (int e = 0; e < chunk; e++) {
+                FloatVector va = FloatVector.fromArray(F16, quad, p + 32 * e);
+                FloatVector vb = FloatVector.fromArray(F16, quad, p + 32 * e + 16);
+                FloatVector x = FloatVector.broadcast(F16, xq[x0 + e0 + e]);
+                a0 = va.fma(x, a0);
+                b0 = vb.fma(x, b0);
+                x = FloatVector.broadcast(F16, xq[x1 + e0 + e]);
+                a1 = va.fma(x, a1);
+                b1 = vb.fma(x, b1);
+                x = FloatVector.broadcast(F16, xq[x2 + e0 + e]);
+                a2 = va.fma(x, a2);
+                b2 = vb.fma(x, b2);
+                x = FloatVector.broadcast(F16, xq[x3 + e0 + e]);
+                a3 = va.fma(x, a3);
+                b3 = vb.fma(x, b3);
+            }
+            int o = c * ROWS;
+            int step = chunks * ROWS;
+            // Written out: a vector passed to a helper the JIT does not inline is allocated.
+            ((FloatVector) a0.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o);
+            ((FloatVector) a0.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o);
+            ((FloatVector) b0.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o);
+            ((FloatVector) b0.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o);
+            ((FloatVector) a1.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + step);
+            ((FloatVector) a1.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + step);
+            ((FloatVector) b1.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + step);
+            ((FloatVector) b1.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + step);
+            ((FloatVector) a2.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 2 * step);
+            ((FloatVector) a2.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 2 * step);
+            ((FloatVector) b2.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 2 * step);
+            ((FloatVector) b2.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 2 * step);
+            ((FloatVector) a3.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 3 * step);
+            ((FloatVector) a3.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 3 * step);
+            ((FloatVector) b3.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 3 * step);
+            ((FloatVector) b3.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 3 * step);
         }
     }
 
@@ -372,8 +456,9 @@ final class InterleavedMatmul {
         }
     }
 
-    /** Per-thread buffers: two groups' panels. */
+    /** Per-thread buffers: up to four groups' panels, and the four side by side ({@link #interleave}). */
     private static final class Scratch {
-        final Panel[] panels = {new Panel(), new Panel()};
+        final Panel[] panels = {new Panel(), new Panel(), new Panel(), new Panel()};
+        final float[] quad = FOUR_GROUPS ? new float[4 * ROWS * SPAN] : new float[0];
     }
 }

@@ -18,7 +18,8 @@ import org.replique.engine.tensor.WeightMatrix;
  * every path: decode rows (batch 1–3) and the tiled kernels (batch ≥ 4, whole and partial groups
  * of four tokens, partial panels of rows, several column passes, rows that are not a whole number
  * of vectors), row counts that are and are not multiples of eight (ggml's interleaved Q4_0 and
- * Q4_K kernels). The quantized types must agree to the bit (both follow ggml's arithmetic); the
+ * Q4_K kernels; 40 rows: four groups of eight at once and a fifth alone, where vectors hold
+ * sixteen floats). The quantized types must agree to the bit (both follow ggml's arithmetic); the
  * float types to float rounding of the sums.
  */
 class MatmulCrossTest {
@@ -35,7 +36,7 @@ class MatmulCrossTest {
                 default -> new int[] {7, 40, 172, 544, 1030, 2061};
             };
             for (int cols : colsList) {
-                for (int rows : new int[] {1, 3, 5, 8, 17, 24}) {
+                for (int rows : new int[] {1, 3, 5, 8, 17, 24, 40}) {
                     for (int batch : batches) {
                         all.add(Arguments.of(type, rows, cols, batch));
                     }
@@ -132,8 +133,10 @@ class MatmulCrossTest {
     }
 
     static Stream<Arguments> rangeCases() {
-        // 32 rows: whole groups of eight, which ggml interleaves, cut inside the groups.
+        // 32 rows: whole groups of eight, which ggml interleaves, cut inside the groups; 56 rows: a
+        // last range of four groups at once (sixteen-float vectors) that starts inside its first.
         return Stream.of(GgmlType.values()).flatMap(t -> Stream.of(
-                Arguments.of(t, 1, 29), Arguments.of(t, 6, 29), Arguments.of(t, 1, 32), Arguments.of(t, 6, 32)));
+                Arguments.of(t, 1, 29), Arguments.of(t, 6, 29), Arguments.of(t, 1, 32), Arguments.of(t, 6, 32),
+                Arguments.of(t, 6, 56)));
     }
 }
