@@ -92,9 +92,10 @@ final class InterleavedMatmul {
                     }
                 }
                 if (groups == 4) interleave(s.panels, s.quad, blocks * blockSize);
-                // Four tokens at a time share each panel load.
-                for (int t = 0; t < tokens; t += 4) {
-                    int group = Math.min(4, tokens - t);
+                // Four tokens at a time share each panel load (eight with four panels).
+                int perPass = groups == 4 ? 8 : 4;
+                for (int t = 0; t < tokens; t += perPass) {
+                    int group = Math.min(perPass, tokens - t);
                     if (groups == 4) {
                         sumsOfFour(s.quad, s.panels, blocks * blockSize, k ? 64 : 32, xq, t, group, cols, c0);
                     } else {
@@ -194,9 +195,10 @@ final class InterleavedMatmul {
     }
 
     /**
-     * {@link #sums} for four panels (32 rows) side by side in {@code quad}: two vectors of sixteen
-     * lanes per weight position, each activation broadcast feeding both; the sixteen-lane sums are
-     * split back into the panels' eight-lane ones. The same exact integer sums.
+     * {@link #sums} for four panels (32 rows) side by side in {@code quad} and eight tokens: two
+     * vectors of sixteen lanes per weight position, each activation broadcast feeding both, sixteen
+     * accumulators (of the 32 registers such machines have); the sixteen-lane sums are split back
+     * into the panels' eight-lane ones. The same exact integer sums.
      */
     private static void sumsOfFour(float[] quad, Panel[] panels, int length, int chunk, float[] xq, int t, int group,
                                    int cols, int c0) {
@@ -205,15 +207,27 @@ final class InterleavedMatmul {
         int x1 = (t + Math.min(1, group - 1)) * cols + c0;
         int x2 = (t + Math.min(2, group - 1)) * cols + c0;
         int x3 = (t + Math.min(3, group - 1)) * cols + c0;
+        int x4 = (t + Math.min(4, group - 1)) * cols + c0;
+        int x5 = (t + Math.min(5, group - 1)) * cols + c0;
+        int x6 = (t + Math.min(6, group - 1)) * cols + c0;
+        int x7 = (t + Math.min(7, group - 1)) * cols + c0;
         for (int c = 0; c < chunks; c++) {
             FloatVector a0 = FloatVector.zero(F16);
-            FloatVector a1 = FloatVector.zero(F16);
-            FloatVector a2 = FloatVector.zero(F16);
-            FloatVector a3 = FloatVector.zero(F16);
             FloatVector b0 = FloatVector.zero(F16);
+            FloatVector a1 = FloatVector.zero(F16);
             FloatVector b1 = FloatVector.zero(F16);
+            FloatVector a2 = FloatVector.zero(F16);
             FloatVector b2 = FloatVector.zero(F16);
+            FloatVector a3 = FloatVector.zero(F16);
             FloatVector b3 = FloatVector.zero(F16);
+            FloatVector a4 = FloatVector.zero(F16);
+            FloatVector b4 = FloatVector.zero(F16);
+            FloatVector a5 = FloatVector.zero(F16);
+            FloatVector b5 = FloatVector.zero(F16);
+            FloatVector a6 = FloatVector.zero(F16);
+            FloatVector b6 = FloatVector.zero(F16);
+            FloatVector a7 = FloatVector.zero(F16);
+            FloatVector b7 = FloatVector.zero(F16);
             int p = c * chunk * 32;
             int e0 = c * chunk;
             for (int e = 0; e < chunk; e++) {
@@ -231,6 +245,18 @@ final class InterleavedMatmul {
                 x = FloatVector.broadcast(F16, xq[x3 + e0 + e]);
                 a3 = va.fma(x, a3);
                 b3 = vb.fma(x, b3);
+                x = FloatVector.broadcast(F16, xq[x4 + e0 + e]);
+                a4 = va.fma(x, a4);
+                b4 = vb.fma(x, b4);
+                x = FloatVector.broadcast(F16, xq[x5 + e0 + e]);
+                a5 = va.fma(x, a5);
+                b5 = vb.fma(x, b5);
+                x = FloatVector.broadcast(F16, xq[x6 + e0 + e]);
+                a6 = va.fma(x, a6);
+                b6 = vb.fma(x, b6);
+                x = FloatVector.broadcast(F16, xq[x7 + e0 + e]);
+                a7 = va.fma(x, a7);
+                b7 = vb.fma(x, b7);
             }
             int o = c * ROWS;
             int step = chunks * ROWS;
@@ -251,6 +277,22 @@ final class InterleavedMatmul {
             ((FloatVector) a3.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 3 * step);
             ((FloatVector) b3.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 3 * step);
             ((FloatVector) b3.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 3 * step);
+            ((FloatVector) a4.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 4 * step);
+            ((FloatVector) a4.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 4 * step);
+            ((FloatVector) b4.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 4 * step);
+            ((FloatVector) b4.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 4 * step);
+            ((FloatVector) a5.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 5 * step);
+            ((FloatVector) a5.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 5 * step);
+            ((FloatVector) b5.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 5 * step);
+            ((FloatVector) b5.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 5 * step);
+            ((FloatVector) a6.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 6 * step);
+            ((FloatVector) a6.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 6 * step);
+            ((FloatVector) b6.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 6 * step);
+            ((FloatVector) b6.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 6 * step);
+            ((FloatVector) a7.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 7 * step);
+            ((FloatVector) a7.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 7 * step);
+            ((FloatVector) b7.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 7 * step);
+            ((FloatVector) b7.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 7 * step);
         }
     }
 
@@ -446,8 +488,8 @@ final class InterleavedMatmul {
         final float[] scales = new float[ROWS * (SPAN / 32)];
         final float[] dmins = new float[ROWS * (SPAN / 256)];
         final float[] mins = new float[ROWS * 8 * (SPAN / 256)];
-        /** Four tokens' sums per 32 or 64 weights, eight rows each. */
-        final float[] sums = new float[4 * ROWS * (SPAN / 32)];
+        /** Up to eight tokens' sums per 32 or 64 weights, eight rows each. */
+        final float[] sums = new float[8 * ROWS * (SPAN / 32)];
         float[] acc = new float[0];
 
         void clear(int size) {
