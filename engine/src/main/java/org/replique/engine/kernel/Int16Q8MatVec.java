@@ -22,30 +22,13 @@ import org.replique.engine.tensor.WeightMatrix;
  * <p>A block's 32 quant bytes, loaded as sixteen shorts, hold quant {@code 2k} in the low byte of
  * short k and quant {@code 2k + 1} in its high byte; shifting sign-extends each ({@code (s << 8)
  * >> 8} and {@code s >> 8}). Multiplied by the activation's even and odd quants ({@link
- * #EVEN_ODD}) and added, short k holds the pair sum of quants {@code 2k, 2k + 1}, within ±32,512
- * as {@code |q_w| ≤ 128} and {@code |q_x| ≤ 127}. Int lane g holds pairs {@code 2g} and {@code
- * 2g + 1}: sign-extended and added, they are group g's exact sum.
+ * QuantizedMatVec#EVEN_ODD}) and added, short k holds the pair sum of quants {@code 2k, 2k + 1},
+ * within ±32,512 as {@code |q_w| ≤ 128} and {@code |q_x| ≤ 127}. Int lane g holds pairs
+ * {@code 2g} and {@code 2g + 1}: sign-extended and added, they are group g's exact sum.
  */
 final class Int16Q8MatVec {
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
-
-    /**
-     * Q8_0 activations' quants as shorts, each block of 32 as its sixteen even quants then its
-     * sixteen odd ones, row after row.
-     */
-    static final PreparedInput.View<short[]> EVEN_ODD = (x, previous) -> {
-        int n = x.rows() * x.cols();
-        short[] split = previous != null && previous.length >= n ? previous : new short[n];
-        byte[] quants = x.quants;
-        for (int block = 0; block < n; block += 32) {
-            for (int k = 0; k < 16; k++) {
-                split[block + k] = quants[block + 2 * k];
-                split[block + 16 + k] = quants[block + 2 * k + 1];
-            }
-        }
-        return split;
-    };
 
     static final MatmulKernel KERNEL = new MatmulKernel() {
         @Override
@@ -55,7 +38,7 @@ final class Int16Q8MatVec {
 
         @Override
         public void derive(PreparedInput x) {
-            x.view(EVEN_ODD);
+            x.view(QuantizedMatVec.EVEN_ODD);
         }
     };
 
@@ -79,7 +62,7 @@ final class Int16Q8MatVec {
         int rows = w.rows();
         int cols = w.cols();
         int blocks = cols / 32;
-        short[] xq = x.view(EVEN_ODD);
+        short[] xq = x.view(QuantizedMatVec.EVEN_ODD);
         float[] xs = x.scales;
         int half = (rowEnd - rowStart) / 2;
         for (int i = 0; i < half; i++) {

@@ -39,12 +39,6 @@ final class Q6_KMatVec {
     /** Moves byte 0 (lanes 0..3) or byte 1 (lanes 4..7) of each int to its top byte. */
     private static final IntVector SCALE_SHIFTS = IntVector.fromArray(I8, new int[] {24, 24, 24, 24, 16, 16, 16, 16}, 0);
 
-    /**
-     * The activation quants as the kernel reads them, row after row: for each 32 columns, the
-     * sixteen at even positions, then the sixteen at odd positions, as shorts.
-     */
-    static final PreparedInput.View<short[]> ACTIVATIONS = Q6_KMatVec::activations;
-
     static final MatmulKernel KERNEL = new MatmulKernel() {
         @Override
         public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
@@ -53,27 +47,14 @@ final class Q6_KMatVec {
 
         @Override
         public void derive(PreparedInput x) {
-            x.view(ACTIVATIONS);
+            x.view(QuantizedMatVec.EVEN_ODD);
         }
     };
 
     private Q6_KMatVec() {}
 
-    static short[] activations(PreparedInput x, short[] previous) {
-        int n = x.rows() * x.cols();
-        short[] a = previous != null && previous.length >= n ? previous : new short[n];
-        byte[] q = x.quants;
-        for (int c = 0; c < n; c += 32) {
-            for (int l = 0; l < 16; l++) {
-                a[c + l] = q[c + 2 * l];
-                a[c + 16 + l] = q[c + 2 * l + 1];
-            }
-        }
-        return a;
-    }
-
     static void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
-        short[] xq = x.view(ACTIVATIONS);
+        short[] xq = x.view(QuantizedMatVec.EVEN_ODD);
         MemorySegment data = w.data();
         int rows = w.rows();
         int cols = w.cols();

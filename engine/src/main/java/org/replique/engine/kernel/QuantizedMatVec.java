@@ -46,6 +46,25 @@ final class QuantizedMatVec {
      */
     static final PreparedInput.View<float[]> GROUPED = (x, previous) -> groupedQuants(x, GF.length(), previous);
 
+    /**
+     * Q8 activations' quants (Q8_0 or Q8_K) as shorts, row after row, each 32 columns as the
+     * sixteen at even positions then the sixteen at odd ones: the operands of kernels that
+     * multiply a block's even and odd quants in 16-bit lanes ({@link Int16Q8MatVec},
+     * {@link Q6_KMatVec}).
+     */
+    static final PreparedInput.View<short[]> EVEN_ODD = (x, previous) -> {
+        int n = x.rows() * x.cols();
+        short[] split = previous != null && previous.length >= n ? previous : new short[n];
+        byte[] quants = x.quants;
+        for (int block = 0; block < n; block += 32) {
+            for (int k = 0; k < 16; k++) {
+                split[block + k] = quants[block + 2 * k];
+                split[block + 16 + k] = quants[block + 2 * k + 1];
+            }
+        }
+        return split;
+    };
+
     /** Q8_0 activations' quants as floats, row after row. */
     static final PreparedInput.View<float[]> QUANTS = (x, previous) -> {
         int n = x.rows() * x.cols();
