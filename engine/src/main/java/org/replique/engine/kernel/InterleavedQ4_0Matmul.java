@@ -182,7 +182,7 @@ final class InterleavedQ4_0Matmul {
      * places and re-biased by one exact multiplication (subnormals included); the layout holds no
      * infinities or NaNs ({@link InterleavedQ4_0#applies}).
      */
-    private static FloatVector scales(MemorySegment w, long record) {
+    static FloatVector scales(MemorySegment w, long record) {
         IntVector h = (IntVector) ShortVector.fromMemorySegment(S8, w, record, LE).convertShape(VectorOperators.S2I, I8, 0);
         FloatVector magnitude = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS);
         return magnitude.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();

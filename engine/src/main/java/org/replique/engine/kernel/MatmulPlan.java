@@ -37,7 +37,7 @@ record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
                     : PairedQ8Matmul.applies() ? PairedQ8Matmul.KERNEL
                     : Int16Q8Matmul.applies() ? Int16Q8Matmul.KERNEL : TiledQ8Matmul.KERNEL;
             case Q4_0 -> !GgmlX86.interleaved(w) ? TiledQ8Matmul.KERNEL
-                    : tiled ? InterleavedMatmul.KERNEL
+                    : tiled ? (Int16Q4_0Matmul.applies(w) ? Int16Q4_0Matmul.KERNEL : InterleavedMatmul.KERNEL)
                     : w.layout() == WeightLayout.Q4_0_X8 ? InterleavedQ4_0Matmul.KERNEL : QuantizedMatVec.INTERLEAVED_Q4_0;
             case Q4_K -> !tiled ? (w.layout() == WeightLayout.Q4_K_X8 ? InterleavedQ4_KMatmul.KERNEL : KQuantMatVec.KERNEL)
                     : GgmlX86.interleaved(w) ? InterleavedMatmul.KERNEL : TiledKQuantMatmul.KERNEL;

@@ -19,7 +19,7 @@ import org.replique.engine.tensor.WeightMatrix;
  * of four tokens, partial panels of rows, several column passes, rows that are not a whole number
  * of vectors), row counts that are and are not multiples of eight (ggml's interleaved Q4_0 and
  * Q4_K kernels; 40 rows: four groups of eight at once and a fifth alone, where vectors hold
- * sixteen floats). The quantized types must agree to the bit (both follow ggml's arithmetic); the
+ * sixteen floats; 72 rows: eight groups at once, Q4_0's 16-bit prompt kernel, and a ninth). The quantized types must agree to the bit (both follow ggml's arithmetic); the
  * float types to float rounding of the sums.
  */
 class MatmulCrossTest {
@@ -36,7 +36,7 @@ class MatmulCrossTest {
                 default -> new int[] {7, 40, 172, 544, 1030, 2061};
             };
             for (int cols : colsList) {
-                for (int rows : new int[] {1, 3, 5, 8, 17, 24, 40}) {
+                for (int rows : new int[] {1, 3, 5, 8, 17, 24, 40, 72}) {
                     for (int batch : batches) {
                         all.add(Arguments.of(type, rows, cols, batch));
                     }
@@ -74,7 +74,7 @@ class MatmulCrossTest {
     @ParameterizedTest(name = "{0}, every quant and scale at its largest, batch {1}")
     @MethodSource("extremeCases")
     void integerSumsStayExactAtTheirBounds(GgmlType type, int batch) {
-        WeightMatrix w = RandomWeights.extreme(type, 16, 2 * type.blockSize() * (type.blockSize() == 32 ? 8 : 1));
+        WeightMatrix w = RandomWeights.extreme(type, 72, 2 * type.blockSize() * (type.blockSize() == 32 ? 8 : 1));
         float[] x = RandomWeights.extremeActivations(batch * w.cols());
         float[] expected = new float[batch * w.rows()];
         SCALAR.matmul(w, SCALAR.prepare(w, x, batch), expected);
@@ -134,9 +134,10 @@ class MatmulCrossTest {
 
     static Stream<Arguments> rangeCases() {
         // 32 rows: whole groups of eight, which ggml interleaves, cut inside the groups; 56 rows: a
-        // last range of four groups at once (sixteen-float vectors) that starts inside its first.
+        // last range of four groups at once (sixteen-float vectors) that starts inside its first; 88
+        // rows: a last range of eight groups at once (Q4_0 prompts) that starts inside its first.
         return Stream.of(GgmlType.values()).flatMap(t -> Stream.of(
                 Arguments.of(t, 1, 29), Arguments.of(t, 6, 29), Arguments.of(t, 1, 32), Arguments.of(t, 6, 32),
-                Arguments.of(t, 6, 56)));
+                Arguments.of(t, 6, 56), Arguments.of(t, 9, 88)));
     }
 }

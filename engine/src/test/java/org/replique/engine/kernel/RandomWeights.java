@@ -68,7 +68,8 @@ final class RandomWeights {
 
     /**
      * A matrix whose every weight has the largest quant and scale of its type (Q6_K: the scale
-     * −128, and quants 0 and 63 alternating by block), so that products with {@link #extremeActivations}
+     * −128, and quants 0 and 63 alternating by block; Q4_0: quants 15 and 0, the largest
+     * unsigned and the largest once offset by −8, alternating by block), so that products with {@link #extremeActivations}
      * reach the integer sums' bounds.
      */
     static WeightMatrix extreme(GgmlType type, int rows, int cols) {
@@ -92,7 +93,10 @@ final class RandomWeights {
                     for (int j = 0; j < 32; j++) data.set(ValueLayout.JAVA_BYTE, block + 2 + j, (byte) -128);
                     data.set(Blocks.F16_LAYOUT, block, Float.floatToFloat16(0.01f));
                 }
-                case Q4_0 -> data.set(Blocks.F16_LAYOUT, block, Float.floatToFloat16(0.01f));
+                case Q4_0 -> {
+                    if (b % 2 == 1) for (int i = 2; i < 18; i++) data.set(ValueLayout.JAVA_BYTE, block + i, (byte) 0);
+                    data.set(Blocks.F16_LAYOUT, block, Float.floatToFloat16(0.01f));
+                }
                 default -> throw new IllegalArgumentException(type + " has no quants");
             }
         }
