@@ -188,8 +188,21 @@ final class InterleavedQ4_KMatmul {
                     mins = mins.add(m.mul(subSums[s + j]));
                 }
                 float dx = xs[xb + b];
-                acc = ((FloatVector) total.convert(VectorOperators.I2F, 0)).fma(f16s(w, base).mul(dx), acc);
-                accMin = ((FloatVector) mins.convert(VectorOperators.I2F, 0)).fma(f16s(w, base + 16).mul(dx), accMin);
+                // The f16 scales d and dmin as floats: exponent and mantissa moved to a float's places
+                // and re-biased by one exact multiplication (subnormals included; the layout holds no
+                // infinities or NaNs). Written out: a helper returning the vector was not reliably
+                // inlined into these large methods, and its vectors were then allocated, most of what
+                // decoding a Q4_K_M model allocated.
+                IntVector hd = (IntVector) ShortVector.fromMemorySegment(S8, w, base, LE)
+                        .convertShape(VectorOperators.S2I, I8, 0);
+                FloatVector d = hd.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS)
+                        .reinterpretAsInts().or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+                IntVector hdmin = (IntVector) ShortVector.fromMemorySegment(S8, w, base + 16, LE)
+                        .convertShape(VectorOperators.S2I, I8, 0);
+                FloatVector dmin = hdmin.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS)
+                        .reinterpretAsInts().or(hdmin.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+                acc = ((FloatVector) total.convert(VectorOperators.I2F, 0)).fma(d.mul(dx), acc);
+                accMin = ((FloatVector) mins.convert(VectorOperators.I2F, 0)).fma(dmin.mul(dx), accMin);
             }
             acc.sub(accMin).intoArray(out, outOffset + (g - firstGroup) * ROWS);
         }
@@ -220,8 +233,11 @@ final class InterleavedQ4_KMatmul {
             IntVector minsB = IntVector.zero(I8);
             int s = 8 * (xb + b);
             for (int j = 0; j < 8; j++) {
+                // Two chains per group, as the adds would otherwise wait on each other.
                 ShortVector pA = ShortVector.zero(S16);
                 ShortVector pB = ShortVector.zero(S16);
+                ShortVector qA = ShortVector.zero(S16);
+                ShortVector qB = ShortVector.zero(S16);
                 for (int part = 0; part < 4; part++) {
                     int c = 4 * j + part;
                     ShortVector vA = ShortVector.fromMemorySegment(S16, w, baseA + InterleavedQ4_K.QUANTS + 32L * c, LE);
@@ -233,15 +249,15 @@ final class InterleavedQ4_KMatmul {
                     ShortVector x3 = IntVector.broadcast(I8, xq[o + 3]).reinterpretAsShorts();
                     pA = pA.add(vA.and((short) 0xf).mul(x0));
                     pB = pB.add(vB.and((short) 0xf).mul(x0));
-                    pA = pA.add(vA.lanewise(VectorOperators.LSHR, 4).and((short) 0xf).mul(x1));
-                    pB = pB.add(vB.lanewise(VectorOperators.LSHR, 4).and((short) 0xf).mul(x1));
+                    qA = qA.add(vA.lanewise(VectorOperators.LSHR, 4).and((short) 0xf).mul(x1));
+                    qB = qB.add(vB.lanewise(VectorOperators.LSHR, 4).and((short) 0xf).mul(x1));
                     pA = pA.add(vA.lanewise(VectorOperators.LSHR, 8).and((short) 0xf).mul(x2));
                     pB = pB.add(vB.lanewise(VectorOperators.LSHR, 8).and((short) 0xf).mul(x2));
-                    pA = pA.add(vA.lanewise(VectorOperators.LSHR, 12).mul(x3));
-                    pB = pB.add(vB.lanewise(VectorOperators.LSHR, 12).mul(x3));
+                    qA = qA.add(vA.lanewise(VectorOperators.LSHR, 12).mul(x3));
+                    qB = qB.add(vB.lanewise(VectorOperators.LSHR, 12).mul(x3));
                 }
-                IntVector halvesA = pA.reinterpretAsInts();
-                IntVector halvesB = pB.reinterpretAsInts();
+                IntVector halvesA = pA.add(qA).reinterpretAsInts();
+                IntVector halvesB = pB.add(qB).reinterpretAsInts();
                 IntVector sumA = halvesA.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(halvesA.lanewise(VectorOperators.ASHR, 16));
                 IntVector sumB = halvesB.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
@@ -273,23 +289,29 @@ final class InterleavedQ4_KMatmul {
                 minsB = minsB.add(mB.mul(bsum));
             }
             float dx = xs[xb + b];
-            accA = ((FloatVector) totalA.convert(VectorOperators.I2F, 0)).fma(f16s(w, baseA).mul(dx), accA);
-            accMinA = ((FloatVector) minsA.convert(VectorOperators.I2F, 0)).fma(f16s(w, baseA + 16).mul(dx), accMinA);
-            accB = ((FloatVector) totalB.convert(VectorOperators.I2F, 0)).fma(f16s(w, baseB).mul(dx), accB);
-            accMinB = ((FloatVector) minsB.convert(VectorOperators.I2F, 0)).fma(f16s(w, baseB + 16).mul(dx), accMinB);
+            // The f16 scales as floats, written out as in dot.
+            IntVector hdA = (IntVector) ShortVector.fromMemorySegment(S8, w, baseA, LE)
+                    .convertShape(VectorOperators.S2I, I8, 0);
+            FloatVector dA = hdA.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS)
+                    .reinterpretAsInts().or(hdA.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            IntVector hdminA = (IntVector) ShortVector.fromMemorySegment(S8, w, baseA + 16, LE)
+                    .convertShape(VectorOperators.S2I, I8, 0);
+            FloatVector dminA = hdminA.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS)
+                    .reinterpretAsInts().or(hdminA.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            IntVector hdB = (IntVector) ShortVector.fromMemorySegment(S8, w, baseB, LE)
+                    .convertShape(VectorOperators.S2I, I8, 0);
+            FloatVector dB = hdB.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS)
+                    .reinterpretAsInts().or(hdB.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            IntVector hdminB = (IntVector) ShortVector.fromMemorySegment(S8, w, baseB + 16, LE)
+                    .convertShape(VectorOperators.S2I, I8, 0);
+            FloatVector dminB = hdminB.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS)
+                    .reinterpretAsInts().or(hdminB.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            accA = ((FloatVector) totalA.convert(VectorOperators.I2F, 0)).fma(dA.mul(dx), accA);
+            accMinA = ((FloatVector) minsA.convert(VectorOperators.I2F, 0)).fma(dminA.mul(dx), accMinA);
+            accB = ((FloatVector) totalB.convert(VectorOperators.I2F, 0)).fma(dB.mul(dx), accB);
+            accMinB = ((FloatVector) minsB.convert(VectorOperators.I2F, 0)).fma(dminB.mul(dx), accMinB);
         }
         accA.sub(accMinA).intoArray(out, outOffset);
         accB.sub(accMinB).intoArray(out, outOffset + ROWS);
-    }
-
-    /**
-     * The eight f16 values at {@code at} as floats: exponent and mantissa moved to a float's
-     * places and re-biased by one exact multiplication (subnormals included); the layout holds no
-     * infinities or NaNs ({@link InterleavedQ4_K#interleave}).
-     */
-    private static FloatVector f16s(MemorySegment w, long at) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(S8, w, at, LE).convertShape(VectorOperators.S2I, I8, 0);
-        FloatVector magnitude = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS);
-        return magnitude.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
     }
 }
