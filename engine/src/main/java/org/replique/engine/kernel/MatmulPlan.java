@@ -16,7 +16,8 @@ import org.replique.engine.tensor.WeightMatrix;
  * mapping, each weight once per token; larger batches (prompts) go through tiled kernels that
  * decode each weight once per batch. Q4_0 and Q4_K weights that the backend copied interleaved
  * ({@link #layoutFor}, ggml's repacking) have their own decode kernels; the interleaved prompt
- * kernel reads either layout.
+ * kernel reads either layout, and Q4_0 copies on sixteen-float vectors take
+ * {@link Int16Q4_0Matmul}.
  */
 record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
     /** Batch size from which the tiled kernels are used. */

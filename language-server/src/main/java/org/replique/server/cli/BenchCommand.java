@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.replique.engine.backend.Backend;
 import org.replique.engine.backend.Backends;
+import org.replique.server.bench.GcActivity;
 import org.replique.server.bench.ProcessMemory;
 import org.replique.server.bench.SyntheticPrompt;
 import org.replique.server.bench.ThroughputBench;
@@ -112,12 +113,17 @@ public final class BenchCommand implements Callable<Integer> {
             int[] prompt = SyntheticPrompt.tokens(promptTokens, bos, model.config().vocabSize());
             ThroughputBench bench = new ThroughputBench(backend);
             var profile = verbose && backend instanceof CpuBackend cpu ? cpu.profile() : null;
-            if (profile != null && warmups > 0) bench.run(prompt, generatedTokens, warmups, 0);
+            // Warm-up runs apart, so that neither the profile nor the collections count them.
+            if (warmups > 0) bench.run(prompt, generatedTokens, warmups, 0);
             if (profile != null) profile.enable(true);
-            ThroughputBench.Result result = bench.run(prompt, generatedTokens, repetitions, profile != null ? 0 : warmups);
+            GcActivity gcStart = GcActivity.sinceStart();
+            ThroughputBench.Result result = bench.run(prompt, generatedTokens, repetitions, 0);
+            GcActivity gc = GcActivity.since(gcStart);
             ProcessMemory memory = ProcessMemory.read().orElse(null);
             if (json) {
                 JsonObject o = toJson(model, backend, result, loadMs, memory);
+                o.addProperty("gc_count", gc.collections());
+                o.addProperty("gc_ms", gc.millis());
                 if (profile != null) {
                     JsonArray lines = new JsonArray();
                     profile.report().forEach(lines::add);
@@ -126,6 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
                 out.println(Json.GSON.toJson(o));
             } else {
                 printTable(out, model, backend, result, memory);
+                out.printf(Locale.ROOT, "gc       %d collections, %d ms during the timed runs%n", gc.collections(), gc.millis());
                 if (profile != null) profile.report().forEach(out::println);
             }
             out.flush();

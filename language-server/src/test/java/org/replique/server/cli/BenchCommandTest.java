@@ -31,6 +31,8 @@ class BenchCommandTest {
         assertThat(o.get("kv_type").getAsString()).isEqualTo("f16");
         assertThat(o.get("backend").getAsString()).contains("2 threads").contains("f16 KV cache");
         assertThat(o.get("model_size_bytes").getAsLong()).isPositive();
+        assertThat(o.get("gc_count").getAsLong()).isNotNegative();
+        assertThat(o.get("gc_ms").getAsLong()).isNotNegative();
     }
 
     @Test
@@ -41,7 +43,8 @@ class BenchCommandTest {
         int status = cl.execute("bench", "-m", Fixtures.file("models/stories260K-f32.gguf").toString(),
                 "-p", "5", "-n", "3", "-r", "1", "--warmup", "0", "--kernels", "scalar");
         assertThat(status).isZero();
-        assertThat(out.toString()).contains("pp5").contains("tg3").contains("scalar kernels");
+        assertThat(out.toString()).contains("pp5").contains("tg3").contains("scalar kernels")
+                .containsPattern("(?m)^gc +\\d+ collections, \\d+ ms during the timed runs$");
     }
 
     @Test
