@@ -45,18 +45,12 @@ final class Int16Q4_0Matmul {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    static final MatmulKernel KERNEL = new MatmulKernel() {
-        @Override
-        public void multiply(WeightMatrix w, PreparedInput x, float[] out, int rowStart, int rowEnd) {
-            Int16Q4_0Matmul.multiply(w, x, out, rowStart, rowEnd);
-        }
-
-        @Override
-        public void derive(PreparedInput x) {
-            // The rows this kernel leaves to the float one.
-            InterleavedMatmul.KERNEL.derive(x);
-        }
-    };
+    /**
+     * Reads the Q8_0 quants and scales as prepared, and derives nothing ahead: the float quants that
+     * {@link InterleavedMatmul} reads for the rows left to it are derived when a range has such
+     * rows, which ranges of whole 64-row panels never do.
+     */
+    static final MatmulKernel KERNEL = Int16Q4_0Matmul::multiply;
 
     private Int16Q4_0Matmul() {}
 
