@@ -17,13 +17,13 @@ import org.replique.engine.tensor.WeightMatrix;
  * decode each weight once per batch. Q4_0 and Q4_K weights that the backend copied interleaved
  * ({@link #layoutFor}, ggml's repacking) have their own decode kernels; the interleaved prompt
  * kernel reads either layout, and Q4_0 copies on sixteen-float vectors take
- * {@link Int16Q4_0Matmul}.
+ * {@link Int16Q4_0Matmul}. Q6_K prompts put the tokens in the vector lanes ({@link Q6_KPromptMatmul}).
  */
 record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
     /** Batch size from which the tiled kernels are used. */
     static final int TILE_FROM = 4;
     /**
-     * Batch size from which Q6_K takes the tiled kernel where {@link Q6_KMatVec} runs: both round
+     * Batch size from which Q6_K takes its prompt kernel where {@link Q6_KMatVec} runs: both round
      * as ggml's vec_dot does (every batch size takes it), and below eight tokens decoding the panel
      * costs more than it saves.
      */
@@ -44,7 +44,7 @@ record MatmulPlan(PreparedInput.Format format, MatmulKernel kernel) {
                     : GgmlX86.interleaved(w) ? InterleavedMatmul.KERNEL : TiledKQuantMatmul.KERNEL;
             case Q5_K -> tiled ? TiledKQuantMatmul.KERNEL : KQuantMatVec.KERNEL;
             case Q6_K -> VectorShapes.L < 8 ? (tiled ? TiledKQuantMatmul.KERNEL : KQuantMatVec.KERNEL)
-                    : batch >= Q6_K_TILE_FROM ? TiledKQuantMatmul.KERNEL : Q6_KMatVec.KERNEL;
+                    : batch >= Q6_K_TILE_FROM ? Q6_KPromptMatmul.KERNEL : Q6_KMatVec.KERNEL;
         };
         return new MatmulPlan(format, kernel);
     }

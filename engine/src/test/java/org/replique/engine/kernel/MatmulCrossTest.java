@@ -19,8 +19,10 @@ import org.replique.engine.tensor.WeightMatrix;
  * of four tokens, partial panels of rows, several column passes, rows that are not a whole number
  * of vectors), row counts that are and are not multiples of eight (ggml's interleaved Q4_0 and
  * Q4_K kernels; 40 rows: four groups of eight at once and a fifth alone, where vectors hold
- * sixteen floats; 72 rows: eight groups at once, Q4_0's 16-bit prompt kernel, and a ninth). The quantized types must agree to the bit (both follow ggml's arithmetic); the
- * float types to float rounding of the sums.
+ * sixteen floats; 72 rows: eight groups at once, Q4_0's 16-bit prompt kernel, and a ninth), and
+ * prompts of 70 tokens (several vectors of tokens, where Q6_K's prompt kernel puts them in the
+ * lanes). The quantized types must agree to the bit (both follow ggml's arithmetic); the float
+ * types to float rounding of the sums.
  */
 class MatmulCrossTest {
     private static final Kernels SCALAR = new ScalarKernels();
@@ -42,6 +44,9 @@ class MatmulCrossTest {
                     }
                 }
             }
+            // Prompts of several token vectors (Q6_K's prompt kernel takes four at once, then one
+            // by one; the last one partial; 300 rows: more than it keeps accumulators for at once).
+            for (int rows : new int[] {5, 40, 300}) all.add(Arguments.of(type, rows, colsList[1], 70));
         }
         return all.stream();
     }
@@ -101,7 +106,7 @@ class MatmulCrossTest {
 
     static Stream<Arguments> extremeCases() {
         return Stream.of(GgmlType.values()).filter(t -> t.blockSize() > 1)
-                .flatMap(t -> Stream.of(Arguments.of(t, 1), Arguments.of(t, 4), Arguments.of(t, 5)));
+                .flatMap(t -> Stream.of(Arguments.of(t, 1), Arguments.of(t, 4), Arguments.of(t, 5), Arguments.of(t, 70)));
     }
 
     @ParameterizedTest(name = "{0}, {2} rows in ranges, batch {1}")
