@@ -1,7 +1,6 @@
 package org.replique.engine.kernel;
 
 import static org.replique.engine.kernel.VectorShapes.F;
-import static org.replique.engine.kernel.VectorShapes.GF;
 import static org.replique.engine.kernel.VectorShapes.I;
 import static org.replique.engine.kernel.VectorShapes.L;
 
@@ -58,11 +57,6 @@ final class Q6_KPromptMatmul {
     };
 
     private Q6_KPromptMatmul() {}
-
-    /** Whether this JVM's vectors are wide enough: eight floats or more. */
-    static boolean applies() {
-        return GF.length() == 8;
-    }
 
     /**
      * Q8_K activations with the tokens in the lanes, padded with zeros to whole vectors: the
@@ -193,7 +187,7 @@ final class Q6_KPromptMatmul {
                     a33 = w3.fma(x3, a33);
                 }
                 // Each half's sums into int (written out: a call the JIT left out of line would box them).
-                int o = 16 * h * L;
+                int o = h * ROWS * VECTORS * L;
                 ((IntVector) a00.convert(VectorOperators.F2I, 0)).intoArray(low, o);
                 ((IntVector) a01.convert(VectorOperators.F2I, 0)).intoArray(low, o + 1 * L);
                 ((IntVector) a02.convert(VectorOperators.F2I, 0)).intoArray(low, o + 2 * L);
@@ -232,7 +226,7 @@ final class Q6_KPromptMatmul {
                     a2 = FloatVector.broadcast(F, panel[512 + p]).fma(x0, a2);
                     a3 = FloatVector.broadcast(F, panel[768 + p]).fma(x0, a3);
                 }
-                int o = 16 * h * L;
+                int o = h * ROWS * VECTORS * L;
                 ((IntVector) a0.convert(VectorOperators.F2I, 0)).intoArray(low, o);
                 ((IntVector) a1.convert(VectorOperators.F2I, 0)).intoArray(low, o + VECTORS * L);
                 ((IntVector) a2.convert(VectorOperators.F2I, 0)).intoArray(low, o + 2 * VECTORS * L);
@@ -260,7 +254,7 @@ final class Q6_KPromptMatmul {
                 KQuantPanel.Meta meta = s.meta[i];
                 IntVector offset = evenSums.mul(meta.scales[2 * k]).add(oddSums.mul(meta.scales[2 * k + 1]));
                 int slot = (i * VECTORS + j) * L;
-                IntVector lane = IntVector.fromArray(I, s.low, slot).add(IntVector.fromArray(I, s.low, 16 * L + slot))
+                IntVector lane = IntVector.fromArray(I, s.low, slot).add(IntVector.fromArray(I, s.low, ROWS * VECTORS * L + slot))
                         .sub(offset.lanewise(VectorOperators.LSHL, 5));
                 int at = stateAt + ((i * vectors + v + j) * 8 + k) * L;
                 dx.mul(meta.d).fma((FloatVector) lane.convert(VectorOperators.I2F, 0), FloatVector.fromArray(F, state, at))
@@ -273,6 +267,7 @@ final class Q6_KPromptMatmul {
     private static final class Scratch {
         final float[] panel = new float[ROWS * 256];
         final KQuantPanel.Meta[] meta = new KQuantPanel.Meta[ROWS];
+        /** The lanes' integer sums of both halves, the second half's after the first's. */
         final int[] low = new int[2 * ROWS * VECTORS * L];
         final float[] lanes = new float[8];
         private float[] state = new float[0];
