@@ -151,7 +151,7 @@ final class Q6_KPromptMatmul {
         float[] panel = s.panel;
         float[] xq = xt.quants;
         int padded = xt.padded;
-        int[] low = s.low;
+        int[] halves = s.halves;
         for (int k = 0; k < 8; k++) {
             for (int h = 0; h < 2; h++) {
                 FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
@@ -188,22 +188,22 @@ final class Q6_KPromptMatmul {
                 }
                 // Each half's sums into int (written out: a call the JIT left out of line would box them).
                 int o = h * ROWS * VECTORS * L;
-                ((IntVector) a00.convert(VectorOperators.F2I, 0)).intoArray(low, o);
-                ((IntVector) a01.convert(VectorOperators.F2I, 0)).intoArray(low, o + 1 * L);
-                ((IntVector) a02.convert(VectorOperators.F2I, 0)).intoArray(low, o + 2 * L);
-                ((IntVector) a03.convert(VectorOperators.F2I, 0)).intoArray(low, o + 3 * L);
-                ((IntVector) a10.convert(VectorOperators.F2I, 0)).intoArray(low, o + 4 * L);
-                ((IntVector) a11.convert(VectorOperators.F2I, 0)).intoArray(low, o + 5 * L);
-                ((IntVector) a12.convert(VectorOperators.F2I, 0)).intoArray(low, o + 6 * L);
-                ((IntVector) a13.convert(VectorOperators.F2I, 0)).intoArray(low, o + 7 * L);
-                ((IntVector) a20.convert(VectorOperators.F2I, 0)).intoArray(low, o + 8 * L);
-                ((IntVector) a21.convert(VectorOperators.F2I, 0)).intoArray(low, o + 9 * L);
-                ((IntVector) a22.convert(VectorOperators.F2I, 0)).intoArray(low, o + 10 * L);
-                ((IntVector) a23.convert(VectorOperators.F2I, 0)).intoArray(low, o + 11 * L);
-                ((IntVector) a30.convert(VectorOperators.F2I, 0)).intoArray(low, o + 12 * L);
-                ((IntVector) a31.convert(VectorOperators.F2I, 0)).intoArray(low, o + 13 * L);
-                ((IntVector) a32.convert(VectorOperators.F2I, 0)).intoArray(low, o + 14 * L);
-                ((IntVector) a33.convert(VectorOperators.F2I, 0)).intoArray(low, o + 15 * L);
+                ((IntVector) a00.convert(VectorOperators.F2I, 0)).intoArray(halves, o);
+                ((IntVector) a01.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 1 * L);
+                ((IntVector) a02.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 2 * L);
+                ((IntVector) a03.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 3 * L);
+                ((IntVector) a10.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 4 * L);
+                ((IntVector) a11.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 5 * L);
+                ((IntVector) a12.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 6 * L);
+                ((IntVector) a13.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 7 * L);
+                ((IntVector) a20.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 8 * L);
+                ((IntVector) a21.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 9 * L);
+                ((IntVector) a22.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 10 * L);
+                ((IntVector) a23.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 11 * L);
+                ((IntVector) a30.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 12 * L);
+                ((IntVector) a31.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 13 * L);
+                ((IntVector) a32.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 14 * L);
+                ((IntVector) a33.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 15 * L);
             }
             lanes(s, xt, b, v, VECTORS, vectors, k, state, at);
         }
@@ -214,7 +214,7 @@ final class Q6_KPromptMatmul {
         float[] panel = s.panel;
         float[] xq = xt.quants;
         int padded = xt.padded;
-        int[] low = s.low;
+        int[] halves = s.halves;
         for (int k = 0; k < 8; k++) {
             for (int h = 0; h < 2; h++) {
                 FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
@@ -227,10 +227,10 @@ final class Q6_KPromptMatmul {
                     a3 = FloatVector.broadcast(F, panel[768 + p]).fma(x0, a3);
                 }
                 int o = h * ROWS * VECTORS * L;
-                ((IntVector) a0.convert(VectorOperators.F2I, 0)).intoArray(low, o);
-                ((IntVector) a1.convert(VectorOperators.F2I, 0)).intoArray(low, o + VECTORS * L);
-                ((IntVector) a2.convert(VectorOperators.F2I, 0)).intoArray(low, o + 2 * VECTORS * L);
-                ((IntVector) a3.convert(VectorOperators.F2I, 0)).intoArray(low, o + 3 * VECTORS * L);
+                ((IntVector) a0.convert(VectorOperators.F2I, 0)).intoArray(halves, o);
+                ((IntVector) a1.convert(VectorOperators.F2I, 0)).intoArray(halves, o + VECTORS * L);
+                ((IntVector) a2.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 2 * VECTORS * L);
+                ((IntVector) a3.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 3 * VECTORS * L);
             }
             lanes(s, xt, b, v, 1, vectors, k, state, at);
         }
@@ -238,7 +238,7 @@ final class Q6_KPromptMatmul {
 
     /**
      * ggml's step for lane k of block b, for the panel's rows and token vectors {@code v…v+count−1}
-     * (the integer sums of their two halves in {@code s.low}): less {@code 32·(sc_2k·bsum_2k + sc_2k+1·bsum_2k+1)},
+     * (the integer sums of their two halves in {@code s.halves}): less {@code 32·(sc_2k·bsum_2k + sc_2k+1·bsum_2k+1)},
      * converted to float, times {@code d_w·d_x} added to the lane's accumulator with a fused
      * multiply-add.
      */
@@ -254,7 +254,7 @@ final class Q6_KPromptMatmul {
                 KQuantPanel.Meta meta = s.meta[i];
                 IntVector offset = evenSums.mul(meta.scales[2 * k]).add(oddSums.mul(meta.scales[2 * k + 1]));
                 int slot = (i * VECTORS + j) * L;
-                IntVector lane = IntVector.fromArray(I, s.low, slot).add(IntVector.fromArray(I, s.low, ROWS * VECTORS * L + slot))
+                IntVector lane = IntVector.fromArray(I, s.halves, slot).add(IntVector.fromArray(I, s.halves, ROWS * VECTORS * L + slot))
                         .sub(offset.lanewise(VectorOperators.LSHL, 5));
                 int at = stateAt + ((i * vectors + v + j) * 8 + k) * L;
                 dx.mul(meta.d).fma((FloatVector) lane.convert(VectorOperators.I2F, 0), FloatVector.fromArray(F, state, at))
@@ -268,7 +268,7 @@ final class Q6_KPromptMatmul {
         final float[] panel = new float[ROWS * 256];
         final KQuantPanel.Meta[] meta = new KQuantPanel.Meta[ROWS];
         /** The lanes' integer sums of both halves, the second half's after the first's. */
-        final int[] low = new int[2 * ROWS * VECTORS * L];
+        final int[] halves = new int[2 * ROWS * VECTORS * L];
         final float[] lanes = new float[8];
         private float[] state = new float[0];
 
