@@ -64,11 +64,12 @@ final class Int16Q8MatVec {
         int blocks = cols / 32;
         short[] xq = x.view(QuantizedMatVec.EVEN_ODD);
         float[] xs = x.scales;
+        float[] lanes = new float[8];
         int half = (rowEnd - rowStart) / 2;
         for (int i = 0; i < half; i++) {
             int r = rowStart + i;
             for (int t = 0; t < x.rows(); t++) {
-                dot2(data, r * rowBytes, (r + half) * rowBytes, blocks, xq, t * cols, xs, t * blocks, out,
+                dot2(data, r * rowBytes, (r + half) * rowBytes, blocks, xq, t * cols, xs, t * blocks, lanes, out,
                         t * rows + r, t * rows + r + half);
             }
         }
@@ -76,7 +77,7 @@ final class Int16Q8MatVec {
         if (last < rowEnd) {
             for (int t = 0; t < x.rows(); t++) {
                 // The lone last row paired with itself: the same arithmetic, written twice to one place.
-                dot2(data, last * rowBytes, last * rowBytes, blocks, xq, t * cols, xs, t * blocks, out,
+                dot2(data, last * rowBytes, last * rowBytes, blocks, xq, t * cols, xs, t * blocks, lanes, out,
                         t * rows + last, t * rows + last);
             }
         }
@@ -85,10 +86,11 @@ final class Int16Q8MatVec {
     /**
      * Two rows from {@code base1} and {@code base2} times one activation row ({@code xq} from
      * {@code xo}, scales from {@code so}), into {@code out[o1]} and {@code out[o2]}. Each row's
-     * block sum is written out: a vector passed to a helper the JIT does not inline is allocated.
+     * lanes are written out to {@code lanes} and summed there: a vector passed to a helper the JIT
+     * does not inline is allocated, and so was a scratch array of the method's own, once per call.
      */
     private static void dot2(MemorySegment w, long base1, long base2, int blocks, short[] xq, int xo, float[] xs,
-                             int so, float[] out, int o1, int o2) {
+                             int so, float[] lanes, float[] out, int o1, int o2) {
         w.get(MappedFault.MARK, base1); // see MappedFault
         FloatVector acc1 = FloatVector.zero(F8);
         FloatVector acc2 = FloatVector.zero(F8);
@@ -114,7 +116,6 @@ final class Int16Q8MatVec {
             acc2 = ((FloatVector) s2.convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.broadcast(F8, Blocks.f16(w, block2) * dx), acc2);
         }
-        float[] lanes = new float[8];
         acc1.intoArray(lanes, 0);
         out[o1] = ScalarKernels.sumOf8(lanes);
         acc2.intoArray(lanes, 0);

@@ -1,5 +1,8 @@
 package org.replique.engine.kernel;
 
+import static org.replique.engine.kernel.ExactVectors.GROUP_FLOATS;
+import static org.replique.engine.kernel.ExactVectors.FLOAT_256;
+import static org.replique.engine.kernel.ExactVectors.INT_256;
 import static org.replique.engine.kernel.VectorShapes.GF;
 import static org.replique.engine.kernel.VectorShapes.GROUP_VECTORS;
 
@@ -41,6 +44,8 @@ final class InterleavedMatmul {
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+    // Accumulators, merged and converted vectors are cast to these exact classes: see ExactVectors.
+    private static final Class<FloatVector> FLOAT_512 = ExactVectors.exactClass(F16);
     /**
      * Where vectors hold sixteen floats, four groups (32 rows) are multiplied at once, two groups
      * to a vector ({@link #sumsOfFour}): each activation broadcast then feeds two multiply-adds of
@@ -155,6 +160,14 @@ final class InterleavedMatmul {
                 int p = c * chunk * ROWS + h * n;
                 int e0 = c * chunk;
                 for (int e = 0; e < chunk; e++) {
+                    a0 = GROUP_FLOATS.cast(a0);
+                    a1 = GROUP_FLOATS.cast(a1);
+                    a2 = GROUP_FLOATS.cast(a2);
+                    a3 = GROUP_FLOATS.cast(a3);
+                    b0 = GROUP_FLOATS.cast(b0);
+                    b1 = GROUP_FLOATS.cast(b1);
+                    b2 = GROUP_FLOATS.cast(b2);
+                    b3 = GROUP_FLOATS.cast(b3);
                     FloatVector va = FloatVector.fromArray(GF, wa, p + e * ROWS);
                     FloatVector vb = FloatVector.fromArray(GF, wb, p + e * ROWS);
                     FloatVector x = FloatVector.broadcast(GF, xq[x0 + e0 + e]);
@@ -172,14 +185,14 @@ final class InterleavedMatmul {
                 }
                 int o = c * ROWS + h * n;
                 int step = chunks * ROWS;
-                a0.intoArray(pa.sums, o);
-                a1.intoArray(pa.sums, o + step);
-                a2.intoArray(pa.sums, o + 2 * step);
-                a3.intoArray(pa.sums, o + 3 * step);
-                b0.intoArray(pb.sums, o);
-                b1.intoArray(pb.sums, o + step);
-                b2.intoArray(pb.sums, o + 2 * step);
-                b3.intoArray(pb.sums, o + 3 * step);
+                GROUP_FLOATS.cast(a0).intoArray(pa.sums, o);
+                GROUP_FLOATS.cast(a1).intoArray(pa.sums, o + step);
+                GROUP_FLOATS.cast(a2).intoArray(pa.sums, o + 2 * step);
+                GROUP_FLOATS.cast(a3).intoArray(pa.sums, o + 3 * step);
+                GROUP_FLOATS.cast(b0).intoArray(pb.sums, o);
+                GROUP_FLOATS.cast(b1).intoArray(pb.sums, o + step);
+                GROUP_FLOATS.cast(b2).intoArray(pb.sums, o + 2 * step);
+                GROUP_FLOATS.cast(b3).intoArray(pb.sums, o + 3 * step);
             }
         }
     }
@@ -231,6 +244,22 @@ final class InterleavedMatmul {
             int p = c * chunk * 32;
             int e0 = c * chunk;
             for (int e = 0; e < chunk; e++) {
+                a0 = FLOAT_512.cast(a0);
+                a1 = FLOAT_512.cast(a1);
+                a2 = FLOAT_512.cast(a2);
+                a3 = FLOAT_512.cast(a3);
+                a4 = FLOAT_512.cast(a4);
+                a5 = FLOAT_512.cast(a5);
+                a6 = FLOAT_512.cast(a6);
+                a7 = FLOAT_512.cast(a7);
+                b0 = FLOAT_512.cast(b0);
+                b1 = FLOAT_512.cast(b1);
+                b2 = FLOAT_512.cast(b2);
+                b3 = FLOAT_512.cast(b3);
+                b4 = FLOAT_512.cast(b4);
+                b5 = FLOAT_512.cast(b5);
+                b6 = FLOAT_512.cast(b6);
+                b7 = FLOAT_512.cast(b7);
                 FloatVector va = FloatVector.fromArray(F16, quad, p + 32 * e);
                 FloatVector vb = FloatVector.fromArray(F16, quad, p + 32 * e + 16);
                 FloatVector x = FloatVector.broadcast(F16, xq[x0 + e0 + e]);
@@ -261,38 +290,38 @@ final class InterleavedMatmul {
             int o = c * ROWS;
             int step = chunks * ROWS;
             // Written out: a vector passed to a helper the JIT does not inline is allocated.
-            ((FloatVector) a0.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o);
-            ((FloatVector) a0.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o);
-            ((FloatVector) b0.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o);
-            ((FloatVector) b0.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o);
-            ((FloatVector) a1.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + step);
-            ((FloatVector) a1.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + step);
-            ((FloatVector) b1.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + step);
-            ((FloatVector) b1.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + step);
-            ((FloatVector) a2.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 2 * step);
-            ((FloatVector) a2.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 2 * step);
-            ((FloatVector) b2.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 2 * step);
-            ((FloatVector) b2.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 2 * step);
-            ((FloatVector) a3.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 3 * step);
-            ((FloatVector) a3.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 3 * step);
-            ((FloatVector) b3.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 3 * step);
-            ((FloatVector) b3.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 3 * step);
-            ((FloatVector) a4.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 4 * step);
-            ((FloatVector) a4.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 4 * step);
-            ((FloatVector) b4.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 4 * step);
-            ((FloatVector) b4.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 4 * step);
-            ((FloatVector) a5.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 5 * step);
-            ((FloatVector) a5.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 5 * step);
-            ((FloatVector) b5.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 5 * step);
-            ((FloatVector) b5.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 5 * step);
-            ((FloatVector) a6.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 6 * step);
-            ((FloatVector) a6.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 6 * step);
-            ((FloatVector) b6.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 6 * step);
-            ((FloatVector) b6.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 6 * step);
-            ((FloatVector) a7.reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 7 * step);
-            ((FloatVector) a7.reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 7 * step);
-            ((FloatVector) b7.reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 7 * step);
-            ((FloatVector) b7.reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 7 * step);
+            FLOAT_256.cast(FLOAT_512.cast(a0).reinterpretShape(F8, 0)).intoArray(panels[0].sums, o);
+            FLOAT_256.cast(FLOAT_512.cast(a0).reinterpretShape(F8, 1)).intoArray(panels[1].sums, o);
+            FLOAT_256.cast(FLOAT_512.cast(b0).reinterpretShape(F8, 0)).intoArray(panels[2].sums, o);
+            FLOAT_256.cast(FLOAT_512.cast(b0).reinterpretShape(F8, 1)).intoArray(panels[3].sums, o);
+            FLOAT_256.cast(FLOAT_512.cast(a1).reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + step);
+            FLOAT_256.cast(FLOAT_512.cast(a1).reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + step);
+            FLOAT_256.cast(FLOAT_512.cast(b1).reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + step);
+            FLOAT_256.cast(FLOAT_512.cast(b1).reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + step);
+            FLOAT_256.cast(FLOAT_512.cast(a2).reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 2 * step);
+            FLOAT_256.cast(FLOAT_512.cast(a2).reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 2 * step);
+            FLOAT_256.cast(FLOAT_512.cast(b2).reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 2 * step);
+            FLOAT_256.cast(FLOAT_512.cast(b2).reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 2 * step);
+            FLOAT_256.cast(FLOAT_512.cast(a3).reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 3 * step);
+            FLOAT_256.cast(FLOAT_512.cast(a3).reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 3 * step);
+            FLOAT_256.cast(FLOAT_512.cast(b3).reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 3 * step);
+            FLOAT_256.cast(FLOAT_512.cast(b3).reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 3 * step);
+            FLOAT_256.cast(FLOAT_512.cast(a4).reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 4 * step);
+            FLOAT_256.cast(FLOAT_512.cast(a4).reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 4 * step);
+            FLOAT_256.cast(FLOAT_512.cast(b4).reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 4 * step);
+            FLOAT_256.cast(FLOAT_512.cast(b4).reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 4 * step);
+            FLOAT_256.cast(FLOAT_512.cast(a5).reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 5 * step);
+            FLOAT_256.cast(FLOAT_512.cast(a5).reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 5 * step);
+            FLOAT_256.cast(FLOAT_512.cast(b5).reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 5 * step);
+            FLOAT_256.cast(FLOAT_512.cast(b5).reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 5 * step);
+            FLOAT_256.cast(FLOAT_512.cast(a6).reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 6 * step);
+            FLOAT_256.cast(FLOAT_512.cast(a6).reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 6 * step);
+            FLOAT_256.cast(FLOAT_512.cast(b6).reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 6 * step);
+            FLOAT_256.cast(FLOAT_512.cast(b6).reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 6 * step);
+            FLOAT_256.cast(FLOAT_512.cast(a7).reinterpretShape(F8, 0)).intoArray(panels[0].sums, o + 7 * step);
+            FLOAT_256.cast(FLOAT_512.cast(a7).reinterpretShape(F8, 1)).intoArray(panels[1].sums, o + 7 * step);
+            FLOAT_256.cast(FLOAT_512.cast(b7).reinterpretShape(F8, 0)).intoArray(panels[2].sums, o + 7 * step);
+            FLOAT_256.cast(FLOAT_512.cast(b7).reinterpretShape(F8, 1)).intoArray(panels[3].sums, o + 7 * step);
         }
     }
 
@@ -305,9 +334,9 @@ final class InterleavedMatmul {
             for (int b = 0; b < blocks; b++) {
                 FloatVector sum = FloatVector.fromArray(GF, s.sums, (g * blocks + b) * ROWS + h * n);
                 FloatVector d = FloatVector.fromArray(GF, s.scales, b * ROWS + h * n).mul(xs[so + b]);
-                total = sum.fma(d, total);
+                total = sum.fma(d, GROUP_FLOATS.cast(total));
             }
-            total.intoArray(acc, a + h * n);
+            GROUP_FLOATS.cast(total).intoArray(acc, a + h * n);
         }
     }
 
@@ -339,24 +368,25 @@ final class InterleavedMatmul {
                     int m = (b * 8 + 2 * pair) * ROWS + h * n;
                     FloatVector pairMins = FloatVector.fromArray(GF, s.mins, m).mul(subSums[8 * xb + 2 * pair])
                             .add(FloatVector.fromArray(GF, s.mins, m + ROWS).mul(subSums[8 * xb + 2 * pair + 1]));
+                    // Each vector cast where it is used: a cast of one the path leaves unused is allocated.
                     if (perPair) {
-                        total = sum.fma(d, total);
-                        totalMin = pairMins.fma(dmin, totalMin);
+                        total = sum.fma(d, GROUP_FLOATS.cast(total));
+                        totalMin = pairMins.fma(dmin, GROUP_FLOATS.cast(totalMin));
                     } else if (pair < 2) {
-                        pairs01 = pairs01.add(sum);
-                        mins = mins.add(pairMins);
+                        pairs01 = GROUP_FLOATS.cast(pairs01).add(sum);
+                        mins = GROUP_FLOATS.cast(mins).add(pairMins);
                     } else {
-                        pairs23 = pairs23.add(sum);
-                        mins = mins.add(pairMins);
+                        pairs23 = GROUP_FLOATS.cast(pairs23).add(sum);
+                        mins = GROUP_FLOATS.cast(mins).add(pairMins);
                     }
                 }
                 if (!perPair) {
-                    total = pairs01.add(pairs23).fma(d, total);
-                    totalMin = mins.fma(dmin, totalMin);
+                    total = GROUP_FLOATS.cast(pairs01).add(GROUP_FLOATS.cast(pairs23)).fma(d, GROUP_FLOATS.cast(total));
+                    totalMin = GROUP_FLOATS.cast(mins).fma(dmin, GROUP_FLOATS.cast(totalMin));
                 }
             }
-            total.intoArray(acc, a + h * n);
-            totalMin.intoArray(acc, a + ROWS + h * n);
+            GROUP_FLOATS.cast(total).intoArray(acc, a + h * n);
+            GROUP_FLOATS.cast(totalMin).intoArray(acc, a + ROWS + h * n);
         }
     }
 
@@ -397,7 +427,7 @@ final class InterleavedMatmul {
                 IntVector v = IntVector.fromMemorySegment(I8, data, record + 16 + 32L * c, ByteOrder.LITTLE_ENDIAN);
                 int p = (32 * b + 8 * c) * ROWS;
                 for (int k = 0; k < 8; k++) {
-                    ((FloatVector) v.lanewise(VectorOperators.LSHR, 4 * k).and(0xF).sub(8)
+                    FLOAT_256.cast(v.lanewise(VectorOperators.LSHR, 4 * k).and(0xF).sub(8)
                             .convert(VectorOperators.I2F, 0)).intoArray(s.panel, p + k * ROWS);
                 }
             }
@@ -467,14 +497,15 @@ final class InterleavedMatmul {
                     min = u2.lanewise(VectorOperators.LSHR, k + 4).and(0xf)
                             .or(u1.lanewise(VectorOperators.LSHR, k + 2).and(0x30));
                 }
-                ((FloatVector) min.convert(VectorOperators.I2F, 0)).intoArray(s.mins, (b * 8 + j) * ROWS);
+                sc = INT_256.cast(sc);
+                FLOAT_256.cast(INT_256.cast(min).convert(VectorOperators.I2F, 0)).intoArray(s.mins, (b * 8 + j) * ROWS);
                 for (int part = 0; part < 4; part++) {
                     int c = 4 * j + part;
                     IntVector v = IntVector.fromMemorySegment(I8, data, record + InterleavedQ4_K.QUANTS + 32L * c,
                             ByteOrder.LITTLE_ENDIAN);
                     int p = (256 * b + 8 * c) * ROWS;
                     for (int k = 0; k < 8; k++) {
-                        ((FloatVector) v.lanewise(VectorOperators.LSHR, 4 * k).and(0xF).mul(sc)
+                        FLOAT_256.cast(v.lanewise(VectorOperators.LSHR, 4 * k).and(0xF).mul(sc)
                                 .convert(VectorOperators.I2F, 0)).intoArray(s.panel, p + k * ROWS);
                     }
                 }

@@ -1,5 +1,8 @@
 package org.replique.engine.kernel;
 
+import static org.replique.engine.kernel.ExactVectors.FLOAT_256;
+import static org.replique.engine.kernel.ExactVectors.INT_256;
+import static org.replique.engine.kernel.ExactVectors.SHORT_256;
 import static org.replique.engine.kernel.VectorShapes.LE;
 
 import java.lang.foreign.MemorySegment;
@@ -158,16 +161,16 @@ final class InterleavedQ4_KMatmul {
                         int c = 4 * j + part;
                         ShortVector v = ShortVector.fromMemorySegment(S16, w, base + InterleavedQ4_K.QUANTS + 32L * c, LE);
                         int o = xo + 4 * (32 * b + c);
-                        p = p.add(v.and((short) 0xf).mul(IntVector.broadcast(I8, xq[o]).reinterpretAsShorts()));
+                        p = SHORT_256.cast(p).add(v.and((short) 0xf).mul(SHORT_256.cast(IntVector.broadcast(I8, xq[o]).reinterpretAsShorts())));
                         p = p.add(v.lanewise(VectorOperators.LSHR, 4).and((short) 0xf)
-                                .mul(IntVector.broadcast(I8, xq[o + 1]).reinterpretAsShorts()));
+                                .mul(SHORT_256.cast(IntVector.broadcast(I8, xq[o + 1]).reinterpretAsShorts())));
                         p = p.add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xf)
-                                .mul(IntVector.broadcast(I8, xq[o + 2]).reinterpretAsShorts()));
+                                .mul(SHORT_256.cast(IntVector.broadcast(I8, xq[o + 2]).reinterpretAsShorts())));
                         p = p.add(v.lanewise(VectorOperators.LSHR, 12)
-                                .mul(IntVector.broadcast(I8, xq[o + 3]).reinterpretAsShorts()));
+                                .mul(SHORT_256.cast(IntVector.broadcast(I8, xq[o + 3]).reinterpretAsShorts())));
                     }
                     // Int lane i: row i's two halves, the low one sign-extended from the lower 16 bits.
-                    IntVector halves = p.reinterpretAsInts();
+                    IntVector halves = INT_256.cast(SHORT_256.cast(p).reinterpretAsInts());
                     IntVector sum = halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                             .add(halves.lanewise(VectorOperators.ASHR, 16));
                     // ggml's get_scale_min_k4 in the lanes: sub-blocks 0..3 in the low six bits of
@@ -184,8 +187,8 @@ final class InterleavedQ4_KMatmul {
                         m = u2.lanewise(VectorOperators.LSHR, shift + 4).and(0xf)
                                 .or(u1.lanewise(VectorOperators.LSHR, shift + 2).and(0x30));
                     }
-                    total = total.add(sum.mul(sc));
-                    mins = mins.add(m.mul(subSums[s + j]));
+                    total = INT_256.cast(total).add(sum.mul(INT_256.cast(sc)));
+                    mins = INT_256.cast(mins).add(INT_256.cast(m).mul(subSums[s + j]));
                 }
                 float dx = xs[xb + b];
                 // The f16 scales d and dmin as floats: exponent and mantissa moved to a float's places
@@ -193,18 +196,18 @@ final class InterleavedQ4_KMatmul {
                 // infinities or NaNs). Written out: a helper returning the vector was not reliably
                 // inlined into these large methods, and its vectors were then allocated, most of what
                 // decoding a Q4_K_M model allocated.
-                IntVector hd = (IntVector) ShortVector.fromMemorySegment(S8, w, base, LE)
-                        .convertShape(VectorOperators.S2I, I8, 0);
-                FloatVector d = hd.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS)
-                        .reinterpretAsInts().or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-                IntVector hdmin = (IntVector) ShortVector.fromMemorySegment(S8, w, base + 16, LE)
-                        .convertShape(VectorOperators.S2I, I8, 0);
-                FloatVector dmin = hdmin.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS)
-                        .reinterpretAsInts().or(hdmin.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-                acc = ((FloatVector) total.convert(VectorOperators.I2F, 0)).fma(d.mul(dx), acc);
-                accMin = ((FloatVector) mins.convert(VectorOperators.I2F, 0)).fma(dmin.mul(dx), accMin);
+                IntVector hd = INT_256.cast(ShortVector.fromMemorySegment(S8, w, base, LE)
+                        .convertShape(VectorOperators.S2I, I8, 0));
+                FloatVector d = FLOAT_256.cast(INT_256.cast(FLOAT_256.cast(hd.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats()).mul(REBIAS)
+                        .reinterpretAsInts()).or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats());
+                IntVector hdmin = INT_256.cast(ShortVector.fromMemorySegment(S8, w, base + 16, LE)
+                        .convertShape(VectorOperators.S2I, I8, 0));
+                FloatVector dmin = FLOAT_256.cast(INT_256.cast(FLOAT_256.cast(hdmin.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats()).mul(REBIAS)
+                        .reinterpretAsInts()).or(hdmin.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats());
+                acc = FLOAT_256.cast(INT_256.cast(total).convert(VectorOperators.I2F, 0)).fma(d.mul(dx), FLOAT_256.cast(acc));
+                accMin = FLOAT_256.cast(INT_256.cast(mins).convert(VectorOperators.I2F, 0)).fma(dmin.mul(dx), FLOAT_256.cast(accMin));
             }
-            acc.sub(accMin).intoArray(out, outOffset + (g - firstGroup) * ROWS);
+            FLOAT_256.cast(acc).sub(FLOAT_256.cast(accMin)).intoArray(out, outOffset + (g - firstGroup) * ROWS);
         }
     }
 
@@ -243,21 +246,21 @@ final class InterleavedQ4_KMatmul {
                     ShortVector vA = ShortVector.fromMemorySegment(S16, w, baseA + InterleavedQ4_K.QUANTS + 32L * c, LE);
                     ShortVector vB = ShortVector.fromMemorySegment(S16, w, baseB + InterleavedQ4_K.QUANTS + 32L * c, LE);
                     int o = xo + 4 * (32 * b + c);
-                    ShortVector x0 = IntVector.broadcast(I8, xq[o]).reinterpretAsShorts();
-                    ShortVector x1 = IntVector.broadcast(I8, xq[o + 1]).reinterpretAsShorts();
-                    ShortVector x2 = IntVector.broadcast(I8, xq[o + 2]).reinterpretAsShorts();
-                    ShortVector x3 = IntVector.broadcast(I8, xq[o + 3]).reinterpretAsShorts();
-                    pA = pA.add(vA.and((short) 0xf).mul(x0));
-                    pB = pB.add(vB.and((short) 0xf).mul(x0));
-                    qA = qA.add(vA.lanewise(VectorOperators.LSHR, 4).and((short) 0xf).mul(x1));
-                    qB = qB.add(vB.lanewise(VectorOperators.LSHR, 4).and((short) 0xf).mul(x1));
+                    ShortVector x0 = SHORT_256.cast(IntVector.broadcast(I8, xq[o]).reinterpretAsShorts());
+                    ShortVector x1 = SHORT_256.cast(IntVector.broadcast(I8, xq[o + 1]).reinterpretAsShorts());
+                    ShortVector x2 = SHORT_256.cast(IntVector.broadcast(I8, xq[o + 2]).reinterpretAsShorts());
+                    ShortVector x3 = SHORT_256.cast(IntVector.broadcast(I8, xq[o + 3]).reinterpretAsShorts());
+                    pA = SHORT_256.cast(pA).add(vA.and((short) 0xf).mul(x0));
+                    pB = SHORT_256.cast(pB).add(vB.and((short) 0xf).mul(x0));
+                    qA = SHORT_256.cast(qA).add(vA.lanewise(VectorOperators.LSHR, 4).and((short) 0xf).mul(x1));
+                    qB = SHORT_256.cast(qB).add(vB.lanewise(VectorOperators.LSHR, 4).and((short) 0xf).mul(x1));
                     pA = pA.add(vA.lanewise(VectorOperators.LSHR, 8).and((short) 0xf).mul(x2));
                     pB = pB.add(vB.lanewise(VectorOperators.LSHR, 8).and((short) 0xf).mul(x2));
                     qA = qA.add(vA.lanewise(VectorOperators.LSHR, 12).mul(x3));
                     qB = qB.add(vB.lanewise(VectorOperators.LSHR, 12).mul(x3));
                 }
-                IntVector halvesA = pA.add(qA).reinterpretAsInts();
-                IntVector halvesB = pB.add(qB).reinterpretAsInts();
+                IntVector halvesA = INT_256.cast(SHORT_256.cast(pA).add(SHORT_256.cast(qA)).reinterpretAsInts());
+                IntVector halvesB = INT_256.cast(SHORT_256.cast(pB).add(SHORT_256.cast(qB)).reinterpretAsInts());
                 IntVector sumA = halvesA.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(halvesA.lanewise(VectorOperators.ASHR, 16));
                 IntVector sumB = halvesB.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
@@ -282,36 +285,36 @@ final class InterleavedQ4_KMatmul {
                     mB = u2B.lanewise(VectorOperators.LSHR, shift + 4).and(0xf)
                             .or(u1B.lanewise(VectorOperators.LSHR, shift + 2).and(0x30));
                 }
-                totalA = totalA.add(sumA.mul(scA));
-                totalB = totalB.add(sumB.mul(scB));
+                totalA = INT_256.cast(totalA).add(sumA.mul(INT_256.cast(scA)));
+                totalB = INT_256.cast(totalB).add(sumB.mul(INT_256.cast(scB)));
                 int bsum = subSums[s + j];
-                minsA = minsA.add(mA.mul(bsum));
-                minsB = minsB.add(mB.mul(bsum));
+                minsA = INT_256.cast(minsA).add(INT_256.cast(mA).mul(bsum));
+                minsB = INT_256.cast(minsB).add(INT_256.cast(mB).mul(bsum));
             }
             float dx = xs[xb + b];
             // The f16 scales as floats, written out as in dot.
-            IntVector hdA = (IntVector) ShortVector.fromMemorySegment(S8, w, baseA, LE)
-                    .convertShape(VectorOperators.S2I, I8, 0);
-            FloatVector dA = hdA.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS)
-                    .reinterpretAsInts().or(hdA.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            IntVector hdminA = (IntVector) ShortVector.fromMemorySegment(S8, w, baseA + 16, LE)
-                    .convertShape(VectorOperators.S2I, I8, 0);
-            FloatVector dminA = hdminA.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS)
-                    .reinterpretAsInts().or(hdminA.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            IntVector hdB = (IntVector) ShortVector.fromMemorySegment(S8, w, baseB, LE)
-                    .convertShape(VectorOperators.S2I, I8, 0);
-            FloatVector dB = hdB.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS)
-                    .reinterpretAsInts().or(hdB.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            IntVector hdminB = (IntVector) ShortVector.fromMemorySegment(S8, w, baseB + 16, LE)
-                    .convertShape(VectorOperators.S2I, I8, 0);
-            FloatVector dminB = hdminB.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS)
-                    .reinterpretAsInts().or(hdminB.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            accA = ((FloatVector) totalA.convert(VectorOperators.I2F, 0)).fma(dA.mul(dx), accA);
-            accMinA = ((FloatVector) minsA.convert(VectorOperators.I2F, 0)).fma(dminA.mul(dx), accMinA);
-            accB = ((FloatVector) totalB.convert(VectorOperators.I2F, 0)).fma(dB.mul(dx), accB);
-            accMinB = ((FloatVector) minsB.convert(VectorOperators.I2F, 0)).fma(dminB.mul(dx), accMinB);
+            IntVector hdA = INT_256.cast(ShortVector.fromMemorySegment(S8, w, baseA, LE)
+                    .convertShape(VectorOperators.S2I, I8, 0));
+            FloatVector dA = FLOAT_256.cast(INT_256.cast(FLOAT_256.cast(hdA.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats()).mul(REBIAS)
+                    .reinterpretAsInts()).or(hdA.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats());
+            IntVector hdminA = INT_256.cast(ShortVector.fromMemorySegment(S8, w, baseA + 16, LE)
+                    .convertShape(VectorOperators.S2I, I8, 0));
+            FloatVector dminA = FLOAT_256.cast(INT_256.cast(FLOAT_256.cast(hdminA.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats()).mul(REBIAS)
+                    .reinterpretAsInts()).or(hdminA.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats());
+            IntVector hdB = INT_256.cast(ShortVector.fromMemorySegment(S8, w, baseB, LE)
+                    .convertShape(VectorOperators.S2I, I8, 0));
+            FloatVector dB = FLOAT_256.cast(INT_256.cast(FLOAT_256.cast(hdB.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats()).mul(REBIAS)
+                    .reinterpretAsInts()).or(hdB.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats());
+            IntVector hdminB = INT_256.cast(ShortVector.fromMemorySegment(S8, w, baseB + 16, LE)
+                    .convertShape(VectorOperators.S2I, I8, 0));
+            FloatVector dminB = FLOAT_256.cast(INT_256.cast(FLOAT_256.cast(hdminB.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats()).mul(REBIAS)
+                    .reinterpretAsInts()).or(hdminB.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats());
+            accA = FLOAT_256.cast(INT_256.cast(totalA).convert(VectorOperators.I2F, 0)).fma(dA.mul(dx), FLOAT_256.cast(accA));
+            accMinA = FLOAT_256.cast(INT_256.cast(minsA).convert(VectorOperators.I2F, 0)).fma(dminA.mul(dx), FLOAT_256.cast(accMinA));
+            accB = FLOAT_256.cast(INT_256.cast(totalB).convert(VectorOperators.I2F, 0)).fma(dB.mul(dx), FLOAT_256.cast(accB));
+            accMinB = FLOAT_256.cast(INT_256.cast(minsB).convert(VectorOperators.I2F, 0)).fma(dminB.mul(dx), FLOAT_256.cast(accMinB));
         }
-        accA.sub(accMinA).intoArray(out, outOffset);
-        accB.sub(accMinB).intoArray(out, outOffset + ROWS);
+        FLOAT_256.cast(accA).sub(FLOAT_256.cast(accMinA)).intoArray(out, outOffset);
+        FLOAT_256.cast(accB).sub(FLOAT_256.cast(accMinB)).intoArray(out, outOffset + ROWS);
     }
 }

@@ -234,7 +234,7 @@ final class KQuantMatVec {
     private static float q4Total(MemorySegment w, long qs, float[] xg, int xo, int h, int scLow, int scHigh,
                                  float[] t) {
         sums4(w, qs, xg, xo, h, scLow, scHigh, t);
-        return VectorShapes.groupSum(FloatVector.fromArray(GF, t, 0));
+        return VectorShapes.groupSum(t, 0);
     }
 
     /** {@code lanes[h·n …] = fma(d, sums4, lanes)}: ggml's lanes accumulating one block. */

@@ -1,5 +1,6 @@
 package org.replique.engine.kernel;
 
+import static org.replique.engine.kernel.ExactVectors.GROUP_INTS;
 import static org.replique.engine.kernel.VectorShapes.F;
 import static org.replique.engine.kernel.VectorShapes.GB;
 import static org.replique.engine.kernel.VectorShapes.GF;
@@ -99,6 +100,8 @@ final class PairedQ8Matmul {
     private static void kernel(float[] panel, float[] dw, int bb, int pairs, float[] xp, float[] sp, int first,
                                float[] acc, int a, int accRow) {
         // Sixteen named locals, not a loop over rows: C2 keeps a loop (and its vectors in memory).
+        // Each row's exact sums of four products per group, for both tokens, written out: a helper
+        // taking vectors allocates them whenever the JIT does not inline it (see ExactVectors).
         int wb = 64 * bb;
         FloatVector w00 = FloatVector.fromArray(F, panel, wb);
         FloatVector w01 = FloatVector.fromArray(F, panel, wb + 16);
@@ -134,21 +137,15 @@ final class PairedQ8Matmul {
             FloatVector x3 = FloatVector.fromArray(F, xp, xb + 48);
             FloatVector dx = FloatVector.fromArray(F, sp, 16 * (first + q));
             int o = 16 * q;
-            sums(w00, w01, w02, w03, x0, x1, x2, x3)
+            w03.fma(x3, w02.fma(x2, w01.fma(x1, w00.mul(x0))))
                     .fma(dx.mul(d0), FloatVector.fromArray(F, acc, a + o)).intoArray(acc, a + o);
-            sums(w10, w11, w12, w13, x0, x1, x2, x3)
+            w13.fma(x3, w12.fma(x2, w11.fma(x1, w10.mul(x0))))
                     .fma(dx.mul(d1), FloatVector.fromArray(F, acc, a1 + o)).intoArray(acc, a1 + o);
-            sums(w20, w21, w22, w23, x0, x1, x2, x3)
+            w23.fma(x3, w22.fma(x2, w21.fma(x1, w20.mul(x0))))
                     .fma(dx.mul(d2), FloatVector.fromArray(F, acc, a2 + o)).intoArray(acc, a2 + o);
-            sums(w30, w31, w32, w33, x0, x1, x2, x3)
+            w33.fma(x3, w32.fma(x2, w31.fma(x1, w30.mul(x0))))
                     .fma(dx.mul(d3), FloatVector.fromArray(F, acc, a3 + o)).intoArray(acc, a3 + o);
         }
-    }
-
-    /** The exact sums of four products per group, for both tokens. */
-    private static FloatVector sums(FloatVector w0, FloatVector w1, FloatVector w2, FloatVector w3, FloatVector x0,
-                                    FloatVector x1, FloatVector x2, FloatVector x3) {
-        return w3.fma(x3, w2.fma(x2, w1.fma(x1, w0.mul(x0))));
     }
 
     /**
@@ -171,7 +168,7 @@ final class PairedQ8Matmul {
                 long block = rowBase + 34L * (b0 + bb);
                 scales[i * DEPTH + bb] = Blocks.f16(data, block);
                 int o = (i * DEPTH + bb) * 64;
-                IntVector q = ByteVector.fromMemorySegment(GB, data, block + 2, LE).reinterpretAsInts();
+                IntVector q = GROUP_INTS.cast(ByteVector.fromMemorySegment(GB, data, block + 2, LE).reinterpretAsInts());
                 for (int k = 0; k < 4; k++) {
                     FloatVector v = TiledQ8Matmul.groupQuants(q, k);
                     v.intoArray(panel, o + 16 * k);

@@ -1,5 +1,8 @@
 package org.replique.engine.kernel;
 
+import static org.replique.engine.kernel.ExactVectors.FLOAT_256;
+import static org.replique.engine.kernel.ExactVectors.INT_256;
+import static org.replique.engine.kernel.ExactVectors.SHORT_256;
 import static org.replique.engine.kernel.VectorShapes.LE;
 
 import java.lang.foreign.MemorySegment;
@@ -103,22 +106,22 @@ final class Q6_KMatVec {
                 ShortVector qhB = ShortVector.fromMemorySegment(S16, w, blockB + 128 + 32L * half, LE);
                 for (int r = 0; r < 4; r++) {
                     int c = 4 * half + r;
-                    ShortVector qlA = r % 2 == 0 ? ql0A : ql1A;
-                    ShortVector qlB = r % 2 == 0 ? ql0B : ql1B;
+                    ShortVector qlA = SHORT_256.cast(r % 2 == 0 ? ql0A : ql1A);
+                    ShortVector qlB = SHORT_256.cast(r % 2 == 0 ? ql0B : ql1B);
                     // Two quants per short: the nibbles (low ones for r < 2) and the two high bits.
                     ShortVector nibblesA = r < 2 ? qlA.and((short) 0x0f0f) : qlA.lanewise(VectorOperators.LSHR, 4).and((short) 0x0f0f);
                     ShortVector nibblesB = r < 2 ? qlB.and((short) 0x0f0f) : qlB.lanewise(VectorOperators.LSHR, 4).and((short) 0x0f0f);
-                    ShortVector qA = nibblesA.or(qhA.lanewise(VectorOperators.LSHR, 2 * r).and((short) 0x0303)
+                    ShortVector qA = SHORT_256.cast(nibblesA).or(qhA.lanewise(VectorOperators.LSHR, 2 * r).and((short) 0x0303)
                             .lanewise(VectorOperators.LSHL, 4));
-                    ShortVector qB = nibblesB.or(qhB.lanewise(VectorOperators.LSHR, 2 * r).and((short) 0x0303)
+                    ShortVector qB = SHORT_256.cast(nibblesB).or(qhB.lanewise(VectorOperators.LSHR, 2 * r).and((short) 0x0303)
                             .lanewise(VectorOperators.LSHL, 4));
                     int o = x0 + 32 * c;
                     ShortVector even = ShortVector.fromArray(S16, xq, o);
                     ShortVector odd = ShortVector.fromArray(S16, xq, o + 16);
-                    IntVector pairsA = qA.and((short) 0xff).mul(even).add(qA.lanewise(VectorOperators.LSHR, 8).mul(odd))
-                            .reinterpretAsInts();
-                    IntVector pairsB = qB.and((short) 0xff).mul(even).add(qB.lanewise(VectorOperators.LSHR, 8).mul(odd))
-                            .reinterpretAsInts();
+                    IntVector pairsA = INT_256.cast(qA.and((short) 0xff).mul(even).add(qA.lanewise(VectorOperators.LSHR, 8).mul(odd))
+                            .reinterpretAsInts());
+                    IntVector pairsB = INT_256.cast(qB.and((short) 0xff).mul(even).add(qB.lanewise(VectorOperators.LSHR, 8).mul(odd))
+                            .reinterpretAsInts());
                     IntVector sumA = pairsA.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                             .add(pairsA.lanewise(VectorOperators.ASHR, 16));
                     IntVector sumB = pairsB.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
@@ -128,33 +131,33 @@ final class Q6_KMatVec {
                             .lanewise(VectorOperators.LSHL, SCALE_SHIFTS).lanewise(VectorOperators.ASHR, 24);
                     IntVector scaleB = IntVector.broadcast(I8, w.get(INT, blockB + 192 + 2L * c))
                             .lanewise(VectorOperators.LSHL, SCALE_SHIFTS).lanewise(VectorOperators.ASHR, 24);
-                    totalA = totalA.add(sumA.mul(scaleA));
-                    totalB = totalB.add(sumB.mul(scaleB));
+                    totalA = INT_256.cast(totalA).add(sumA.mul(scaleA));
+                    totalB = INT_256.cast(totalB).add(sumB.mul(scaleB));
                 }
             }
             // Lane k less 32·(sc_2k·bsum_2k + sc_2k+1·bsum_2k+1), as ggml subtracts it.
-            IntVector sums = ShortVector.fromArray(S16, xsums, 16 * (xb + b)).reinterpretAsInts();
+            IntVector sums = INT_256.cast(ShortVector.fromArray(S16, xsums, 16 * (xb + b)).reinterpretAsInts());
             IntVector evenSums = sums.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16);
             IntVector oddSums = sums.lanewise(VectorOperators.ASHR, 16);
-            IntVector scalesA = (IntVector) ShortVector.fromMemorySegment(S8, w, blockA + 192, LE)
-                    .convertShape(VectorOperators.S2I, I8, 0);
-            IntVector scalesB = (IntVector) ShortVector.fromMemorySegment(S8, w, blockB + 192, LE)
-                    .convertShape(VectorOperators.S2I, I8, 0);
+            IntVector scalesA = INT_256.cast(ShortVector.fromMemorySegment(S8, w, blockA + 192, LE)
+                    .convertShape(VectorOperators.S2I, I8, 0));
+            IntVector scalesB = INT_256.cast(ShortVector.fromMemorySegment(S8, w, blockB + 192, LE)
+                    .convertShape(VectorOperators.S2I, I8, 0));
             IntVector offsetA = scalesA.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).mul(evenSums)
                     .add(scalesA.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).mul(oddSums));
             IntVector offsetB = scalesB.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).mul(evenSums)
                     .add(scalesB.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).mul(oddSums));
-            totalA = totalA.sub(offsetA.lanewise(VectorOperators.LSHL, 5));
-            totalB = totalB.sub(offsetB.lanewise(VectorOperators.LSHL, 5));
+            totalA = INT_256.cast(totalA).sub(offsetA.lanewise(VectorOperators.LSHL, 5));
+            totalB = INT_256.cast(totalB).sub(offsetB.lanewise(VectorOperators.LSHL, 5));
             float dx = xs[xb + b];
             accA = FloatVector.broadcast(F8, dx * Blocks.f16(w, blockA + 208))
-                    .fma((FloatVector) totalA.convert(VectorOperators.I2F, 0), accA);
+                    .fma(FLOAT_256.cast(totalA.convert(VectorOperators.I2F, 0)), FLOAT_256.cast(accA));
             accB = FloatVector.broadcast(F8, dx * Blocks.f16(w, blockB + 208))
-                    .fma((FloatVector) totalB.convert(VectorOperators.I2F, 0), accB);
+                    .fma(FLOAT_256.cast(totalB.convert(VectorOperators.I2F, 0)), FLOAT_256.cast(accB));
         }
-        accA.intoArray(lanes, 0);
+        FLOAT_256.cast(accA).intoArray(lanes, 0);
         out[oA] = ScalarKernels.sumOf8(lanes);
-        accB.intoArray(lanes, 0);
+        FLOAT_256.cast(accB).intoArray(lanes, 0);
         out[oB] = ScalarKernels.sumOf8(lanes);
     }
 }

@@ -1,5 +1,7 @@
 package org.replique.engine.kernel;
 
+import static org.replique.engine.kernel.ExactVectors.FLOATS;
+import static org.replique.engine.kernel.ExactVectors.INTS;
 import static org.replique.engine.kernel.VectorShapes.F;
 import static org.replique.engine.kernel.VectorShapes.I;
 import static org.replique.engine.kernel.VectorShapes.L;
@@ -159,6 +161,22 @@ final class Q6_KPromptMatmul {
                 FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
                 FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
                 for (int j = 0; j < 16; j++) {
+                    a00 = FLOATS.cast(a00);
+                    a01 = FLOATS.cast(a01);
+                    a02 = FLOATS.cast(a02);
+                    a03 = FLOATS.cast(a03);
+                    a10 = FLOATS.cast(a10);
+                    a11 = FLOATS.cast(a11);
+                    a12 = FLOATS.cast(a12);
+                    a13 = FLOATS.cast(a13);
+                    a20 = FLOATS.cast(a20);
+                    a21 = FLOATS.cast(a21);
+                    a22 = FLOATS.cast(a22);
+                    a23 = FLOATS.cast(a23);
+                    a30 = FLOATS.cast(a30);
+                    a31 = FLOATS.cast(a31);
+                    a32 = FLOATS.cast(a32);
+                    a33 = FLOATS.cast(a33);
                     int p = 128 * h + 32 * (j >> 2) + 8 * (j & 3) + k;
                     int xo = (256 * b + p) * padded + v * L;
                     FloatVector x0 = FloatVector.fromArray(F, xq, xo);
@@ -188,22 +206,22 @@ final class Q6_KPromptMatmul {
                 }
                 // Each half's sums into int (written out: a call the JIT left out of line would box them).
                 int o = h * ROWS * VECTORS * L;
-                ((IntVector) a00.convert(VectorOperators.F2I, 0)).intoArray(halves, o);
-                ((IntVector) a01.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 1 * L);
-                ((IntVector) a02.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 2 * L);
-                ((IntVector) a03.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 3 * L);
-                ((IntVector) a10.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 4 * L);
-                ((IntVector) a11.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 5 * L);
-                ((IntVector) a12.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 6 * L);
-                ((IntVector) a13.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 7 * L);
-                ((IntVector) a20.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 8 * L);
-                ((IntVector) a21.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 9 * L);
-                ((IntVector) a22.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 10 * L);
-                ((IntVector) a23.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 11 * L);
-                ((IntVector) a30.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 12 * L);
-                ((IntVector) a31.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 13 * L);
-                ((IntVector) a32.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 14 * L);
-                ((IntVector) a33.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 15 * L);
+                INTS.cast(FLOATS.cast(a00).convert(VectorOperators.F2I, 0)).intoArray(halves, o);
+                INTS.cast(FLOATS.cast(a01).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 1 * L);
+                INTS.cast(FLOATS.cast(a02).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 2 * L);
+                INTS.cast(FLOATS.cast(a03).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 3 * L);
+                INTS.cast(FLOATS.cast(a10).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 4 * L);
+                INTS.cast(FLOATS.cast(a11).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 5 * L);
+                INTS.cast(FLOATS.cast(a12).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 6 * L);
+                INTS.cast(FLOATS.cast(a13).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 7 * L);
+                INTS.cast(FLOATS.cast(a20).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 8 * L);
+                INTS.cast(FLOATS.cast(a21).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 9 * L);
+                INTS.cast(FLOATS.cast(a22).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 10 * L);
+                INTS.cast(FLOATS.cast(a23).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 11 * L);
+                INTS.cast(FLOATS.cast(a30).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 12 * L);
+                INTS.cast(FLOATS.cast(a31).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 13 * L);
+                INTS.cast(FLOATS.cast(a32).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 14 * L);
+                INTS.cast(FLOATS.cast(a33).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 15 * L);
             }
             lanes(s, xt, b, v, VECTORS, vectors, k, state, at);
         }
@@ -219,6 +237,10 @@ final class Q6_KPromptMatmul {
             for (int h = 0; h < 2; h++) {
                 FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
                 for (int j = 0; j < 16; j++) {
+                    a0 = FLOATS.cast(a0);
+                    a1 = FLOATS.cast(a1);
+                    a2 = FLOATS.cast(a2);
+                    a3 = FLOATS.cast(a3);
                     int p = 128 * h + 32 * (j >> 2) + 8 * (j & 3) + k;
                     FloatVector x0 = FloatVector.fromArray(F, xq, (256 * b + p) * padded + v * L);
                     a0 = FloatVector.broadcast(F, panel[p]).fma(x0, a0);
@@ -227,10 +249,10 @@ final class Q6_KPromptMatmul {
                     a3 = FloatVector.broadcast(F, panel[768 + p]).fma(x0, a3);
                 }
                 int o = h * ROWS * VECTORS * L;
-                ((IntVector) a0.convert(VectorOperators.F2I, 0)).intoArray(halves, o);
-                ((IntVector) a1.convert(VectorOperators.F2I, 0)).intoArray(halves, o + VECTORS * L);
-                ((IntVector) a2.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 2 * VECTORS * L);
-                ((IntVector) a3.convert(VectorOperators.F2I, 0)).intoArray(halves, o + 3 * VECTORS * L);
+                INTS.cast(FLOATS.cast(a0).convert(VectorOperators.F2I, 0)).intoArray(halves, o);
+                INTS.cast(FLOATS.cast(a1).convert(VectorOperators.F2I, 0)).intoArray(halves, o + VECTORS * L);
+                INTS.cast(FLOATS.cast(a2).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 2 * VECTORS * L);
+                INTS.cast(FLOATS.cast(a3).convert(VectorOperators.F2I, 0)).intoArray(halves, o + 3 * VECTORS * L);
             }
             lanes(s, xt, b, v, 1, vectors, k, state, at);
         }
@@ -257,7 +279,7 @@ final class Q6_KPromptMatmul {
                 IntVector lane = IntVector.fromArray(I, s.halves, slot).add(IntVector.fromArray(I, s.halves, ROWS * VECTORS * L + slot))
                         .sub(offset.lanewise(VectorOperators.LSHL, 5));
                 int at = stateAt + ((i * vectors + v + j) * 8 + k) * L;
-                dx.mul(meta.d).fma((FloatVector) lane.convert(VectorOperators.I2F, 0), FloatVector.fromArray(F, state, at))
+                dx.mul(meta.d).fma(FLOATS.cast(lane.convert(VectorOperators.I2F, 0)), FloatVector.fromArray(F, state, at))
                         .intoArray(state, at);
             }
         }

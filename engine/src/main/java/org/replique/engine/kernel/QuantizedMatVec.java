@@ -1,5 +1,7 @@
 package org.replique.engine.kernel;
 
+import static org.replique.engine.kernel.ExactVectors.FLOATS;
+import static org.replique.engine.kernel.ExactVectors.INTS;
 import static org.replique.engine.kernel.VectorShapes.B;
 import static org.replique.engine.kernel.VectorShapes.F;
 import static org.replique.engine.kernel.VectorShapes.GB;
@@ -164,17 +166,18 @@ final class QuantizedMatVec {
         int blocks = cols / 32;
         Q4Activations xa = x.view(Q4_0_ACTIVATIONS);
         float[] xs = x.scales;
+        float[] lanes = new float[L];
         int half = (rowEnd - rowStart) / 2;
         for (int i = 0; i < half; i++) {
             int r = rowStart + i;
             for (int t = 0; t < x.rows(); t++) {
-                dotQ4_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xa, xs, t * blocks, out,
+                dotQ4_0x2(data, r * rowBytes, (r + half) * rowBytes, blocks, xa, xs, t * blocks, lanes, out,
                         t * rows + r, t * rows + r + half);
             }
         }
         for (int r = rowStart + 2 * half; r < rowEnd; r++) {
             for (int t = 0; t < x.rows(); t++) {
-                out[t * rows + r] = dotQ4_0(data, r * rowBytes, blocks, xa, xs, t * blocks);
+                out[t * rows + r] = dotQ4_0(data, r * rowBytes, blocks, xa, xs, t * blocks, lanes);
             }
         }
     }
@@ -281,11 +284,11 @@ final class QuantizedMatVec {
      * {@code d_w·d_x}, added to one accumulator with a fused multiply-add, as ggml's interleaved
      * kernel does.
      */
-    static float dotQ4_0(MemorySegment w, long base, int blocks, Q4Activations x, float[] xs, int so) {
+    static float dotQ4_0(MemorySegment w, long base, int blocks, Q4Activations x, float[] xs, int so, float[] lanes) {
         float acc = 0;
         for (int b = 0; b < blocks; b++) {
             long block = base + 18L * b;
-            float sum = VectorShapes.sum(blockQ4_0(w, block, x, so + b));
+            float sum = blockQ4_0(w, block, x, so + b, lanes);
             acc = Math.fma(sum, Blocks.f16(w, block) * xs[so + b], acc);
         }
         return acc;
@@ -293,15 +296,15 @@ final class QuantizedMatVec {
 
     /** {@link #dotQ4_0} of two rows at once, into {@code out[o1]} and {@code out[o2]}. */
     static void dotQ4_0x2(MemorySegment w, long base1, long base2, int blocks, Q4Activations x, float[] xs, int so,
-                          float[] out, int o1, int o2) {
+                          float[] lanes, float[] out, int o1, int o2) {
         float acc1 = 0;
         float acc2 = 0;
         for (int b = 0; b < blocks; b++) {
             long block1 = base1 + 18L * b;
             long block2 = base2 + 18L * b;
             float dx = xs[so + b];
-            float sum1 = VectorShapes.sum(blockQ4_0(w, block1, x, so + b));
-            float sum2 = VectorShapes.sum(blockQ4_0(w, block2, x, so + b));
+            float sum1 = blockQ4_0(w, block1, x, so + b, lanes);
+            float sum2 = blockQ4_0(w, block2, x, so + b, lanes);
             acc1 = Math.fma(sum1, Blocks.f16(w, block1) * dx, acc1);
             acc2 = Math.fma(sum2, Blocks.f16(w, block2) * dx, acc2);
         }
@@ -311,9 +314,10 @@ final class QuantizedMatVec {
 
     /**
      * {@code Σ (q_w − 8)·q_x} of one Q4_0 block against activation block {@code xb}, in lanes that
-     * hold exact integers: the unsigned nibbles times the quants, from the lanes' offsets.
+     * hold exact integers: the unsigned nibbles times the quants, from the lanes' offsets; the
+     * lanes summed through {@code lanes} ({@link VectorShapes#sum}).
      */
-    private static FloatVector blockQ4_0(MemorySegment w, long block, Q4Activations x, int xb) {
+    private static float blockQ4_0(MemorySegment w, long block, Q4Activations x, int xb, float[] lanes) {
         w.get(MappedFault.MARK, block); // see MappedFault
         float[] quants = x.quants;
         int q0 = 32 * xb;
@@ -321,21 +325,14 @@ final class QuantizedMatVec {
         for (int h = 0; h < 16; h += B.length()) {
             ByteVector packed = ByteVector.fromMemorySegment(B, w, block + 2 + h, LE);
             for (int p = 0; p < PARTS; p++) {
-                IntVector q = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, p);
-                sum = low(q).fma(FloatVector.fromArray(F, quants, q0 + h + p * L), sum);
-                sum = high(q).fma(FloatVector.fromArray(F, quants, q0 + 16 + h + p * L), sum);
+                IntVector q = INTS.cast(packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, p));
+                sum = FLOATS.cast(q.and(0xf).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.fromArray(F, quants, q0 + h + p * L), FLOATS.cast(sum));
+                sum = FLOATS.cast(q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.fromArray(F, quants, q0 + 16 + h + p * L), sum);
             }
         }
-        return sum;
-    }
-
-    /** The low nibbles of bytes widened to ints, as floats 0..15. */
-    private static FloatVector low(IntVector bytes) {
-        return (FloatVector) bytes.and(0xf).convert(VectorOperators.I2F, 0);
-    }
-
-    /** The high nibbles of bytes widened (unsigned) to ints, as floats 0..15. */
-    private static FloatVector high(IntVector bytes) {
-        return (FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+        FLOATS.cast(sum).intoArray(lanes, 0);
+        return VectorShapes.sum(lanes, 0);
     }
 }

@@ -128,10 +128,15 @@ public final class ScalarKernels implements Kernels {
 
     /** ggml's {@code hsum_float_8}: the high half added to the low half, then pairs, then the last two. */
     static float sumOf8(float[] lanes) {
-        float r0 = lanes[4] + lanes[0];
-        float r1 = lanes[5] + lanes[1];
-        float r2 = lanes[6] + lanes[2];
-        float r3 = lanes[7] + lanes[3];
+        return sumOf8(lanes, 0);
+    }
+
+    /** {@link #sumOf8(float[])} of {@code lanes[from …from+8)}. */
+    static float sumOf8(float[] lanes, int from) {
+        float r0 = lanes[from + 4] + lanes[from];
+        float r1 = lanes[from + 5] + lanes[from + 1];
+        float r2 = lanes[from + 6] + lanes[from + 2];
+        float r3 = lanes[from + 7] + lanes[from + 3];
         return (r0 + r2) + (r1 + r3);
     }
 

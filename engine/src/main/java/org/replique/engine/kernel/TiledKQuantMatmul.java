@@ -1,5 +1,7 @@
 package org.replique.engine.kernel;
 
+import static org.replique.engine.kernel.ExactVectors.GROUP_FLOATS;
+import static org.replique.engine.kernel.ExactVectors.GROUP_INTS;
 import static org.replique.engine.kernel.VectorShapes.GF;
 import static org.replique.engine.kernel.VectorShapes.GI;
 import static org.replique.engine.kernel.VectorShapes.GROUP_VECTORS;
@@ -144,17 +146,18 @@ final class TiledKQuantMatmul {
         for (int h = 0; h < GROUP_VECTORS; h++) {
             int l = h * n;
             // Each pair of sums stays below 2^24, so their float sums are exact; the total is taken in int.
-            IntVector lane = ((IntVector) FloatVector.fromArray(GF, pairs, o + l).add(FloatVector.fromArray(GF, pairs, o + 8 + l))
+            IntVector lane = GROUP_INTS.cast(FloatVector.fromArray(GF, pairs, o + l).add(FloatVector.fromArray(GF, pairs, o + 8 + l))
                     .convert(VectorOperators.F2I, 0))
-                    .add((IntVector) FloatVector.fromArray(GF, pairs, o + 16 + l).add(FloatVector.fromArray(GF, pairs, o + 24 + l))
-                            .convert(VectorOperators.F2I, 0));
+                    .add(GROUP_INTS.cast(FloatVector.fromArray(GF, pairs, o + 16 + l).add(FloatVector.fromArray(GF, pairs, o + 24 + l))
+                            .convert(VectorOperators.F2I, 0)));
             if (type == GgmlType.Q6_K) {
                 int e = 16 * xb + l;
                 lane = lane.sub(IntVector.fromArray(GI, meta.evenScales, l).mul(IntVector.fromArray(GI, evenOddSums, e))
                         .add(IntVector.fromArray(GI, meta.oddScales, l).mul(IntVector.fromArray(GI, evenOddSums, e + 8)))
                         .lanewise(VectorOperators.LSHL, 5));
             }
-            d.fma(KQuantPanel.toFloat(lane), FloatVector.fromArray(GF, state, at + l)).intoArray(state, at + l);
+            d.fma(GROUP_FLOATS.cast(GROUP_INTS.cast(lane).convert(VectorOperators.I2F, 0)), FloatVector.fromArray(GF, state, at + l))
+                    .intoArray(state, at + l);
         }
         if (type == GgmlType.Q6_K) return;
         float dmin = -dx * meta.dmin;
@@ -216,7 +219,7 @@ final class TiledKQuantMatmul {
     /** The product from a (row, token)'s state: ggml's final sums. */
     static float result(GgmlType type, boolean interleaved, float[] state, int at) {
         if (interleaved) return state[at + 13] - state[at + 14];
-        float sum = ScalarKernels.sumOf8(Arrays.copyOfRange(state, at, at + 8));
+        float sum = ScalarKernels.sumOf8(state, at);
         return switch (type) {
             case Q4_K -> sum + ((state[at + 8] + state[at + 10]) + (state[at + 9] + state[at + 11]));
             case Q5_K -> sum + state[at + 12];

@@ -82,7 +82,7 @@ final class TiledMatmul {
         for (int r = rowStart; r < rowEnd; r++) {
             int a = (r - rowStart) * accRow;
             for (int t = 0; t < tokens; t++) {
-                out[t * rows + r] = VectorShapes.sum(FloatVector.fromArray(F, acc, a + t * L));
+                out[t * rows + r] = VectorShapes.sum(acc, a + t * L);
             }
         }
     }

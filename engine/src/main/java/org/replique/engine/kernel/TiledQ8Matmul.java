@@ -1,5 +1,7 @@
 package org.replique.engine.kernel;
 
+import static org.replique.engine.kernel.ExactVectors.GROUP_FLOATS;
+import static org.replique.engine.kernel.ExactVectors.GROUP_INTS;
 import static org.replique.engine.kernel.VectorShapes.GB;
 import static org.replique.engine.kernel.VectorShapes.GF;
 import static org.replique.engine.kernel.VectorShapes.GROUP_VECTORS;
@@ -189,7 +191,7 @@ final class TiledQ8Matmul {
                     continue;
                 }
                 for (int h = 0; h < GROUP_VECTORS; h++) {
-                    IntVector q = ByteVector.fromMemorySegment(GB, data, block + 2 + 4L * n * h, LE).reinterpretAsInts();
+                    IntVector q = GROUP_INTS.cast(ByteVector.fromMemorySegment(GB, data, block + 2 + 4L * n * h, LE).reinterpretAsInts());
                     int oh = o + h * 4 * n;
                     for (int k = 0; k < 4; k++) groupQuants(q, k).intoArray(panel, oh + k * n);
                 }
@@ -202,8 +204,8 @@ final class TiledQ8Matmul {
      * quant as a float: shifting its byte to the top and back sign-extends it.
      */
     static FloatVector groupQuants(IntVector q, int k) {
-        IntVector top = k == 3 ? q : q.lanewise(VectorOperators.LSHL, 24 - 8 * k);
-        return (FloatVector) top.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0);
+        IntVector top = GROUP_INTS.cast(k == 3 ? q : GROUP_INTS.cast(q).lanewise(VectorOperators.LSHL, 24 - 8 * k));
+        return GROUP_FLOATS.cast(top.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
     }
 
     /** Per-thread buffers, reused. */

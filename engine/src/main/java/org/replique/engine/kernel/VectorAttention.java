@@ -1,5 +1,6 @@
 package org.replique.engine.kernel;
 
+import static org.replique.engine.kernel.ExactVectors.FLOATS;
 import static org.replique.engine.kernel.VectorShapes.F;
 import static org.replique.engine.kernel.VectorShapes.GF;
 import static org.replique.engine.kernel.VectorShapes.GROUP_VECTORS;
@@ -34,10 +35,13 @@ final class VectorAttention {
         int vectorDims = headDim - headDim % L;
         boolean batched = GgmlAttention.batchedValues(inBatch, headDim);
         for (int d = 0; d < vectorDims; d += L) {
-            FloatVector o = batched
-                    ? valuesInLanesOf8(values, headOffset + d, stride, slots, firstSlot, length, scores)
-                    : valuesInLanesOf32(values, headOffset + d, stride, slots, firstSlot, length, scores);
-            o.intoArray(out, outOffset + d);
+            // Into out by the helpers themselves: a vector they returned would be allocated whenever
+            // the JIT does not inline them (see ExactVectors).
+            if (batched) {
+                valuesInLanesOf8(values, headOffset + d, stride, slots, firstSlot, length, scores, out, outOffset + d);
+            } else {
+                valuesInLanesOf32(values, headOffset + d, stride, slots, firstSlot, length, scores, out, outOffset + d);
+            }
         }
         float[] acc = new float[batched ? 8 : 32];
         for (int d = vectorDims; d < headDim; d++) {
@@ -100,8 +104,8 @@ final class VectorAttention {
      * batched kernel sums it: position i into lane {@code i mod 8}, the lanes added as
      * {@link ScalarKernels#sumOf8} (here, vector by vector).
      */
-    private static FloatVector valuesInLanesOf8(float[] values, int at, int stride, int slots, int firstSlot, int length,
-                                                float[] p) {
+    private static void valuesInLanesOf8(float[] values, int at, int stride, int slots, int firstSlot, int length,
+                                         float[] p, float[] out, int outAt) {
         FloatVector c0 = FloatVector.zero(F);
         FloatVector c1 = FloatVector.zero(F);
         FloatVector c2 = FloatVector.zero(F);
@@ -111,16 +115,17 @@ final class VectorAttention {
         FloatVector c6 = FloatVector.zero(F);
         FloatVector c7 = FloatVector.zero(F);
         for (int i = 0; i < length; i += 8) {
-            c0 = value(values, at, stride, slots, firstSlot, i, length).fma(weight(p, i, length), c0);
-            c1 = value(values, at, stride, slots, firstSlot, i + 1, length).fma(weight(p, i + 1, length), c1);
-            c2 = value(values, at, stride, slots, firstSlot, i + 2, length).fma(weight(p, i + 2, length), c2);
-            c3 = value(values, at, stride, slots, firstSlot, i + 3, length).fma(weight(p, i + 3, length), c3);
-            c4 = value(values, at, stride, slots, firstSlot, i + 4, length).fma(weight(p, i + 4, length), c4);
-            c5 = value(values, at, stride, slots, firstSlot, i + 5, length).fma(weight(p, i + 5, length), c5);
-            c6 = value(values, at, stride, slots, firstSlot, i + 6, length).fma(weight(p, i + 6, length), c6);
-            c7 = value(values, at, stride, slots, firstSlot, i + 7, length).fma(weight(p, i + 7, length), c7);
+            c0 = value(values, at, stride, slots, firstSlot, i, length).fma(weight(p, i, length), FLOATS.cast(c0));
+            c1 = value(values, at, stride, slots, firstSlot, i + 1, length).fma(weight(p, i + 1, length), FLOATS.cast(c1));
+            c2 = value(values, at, stride, slots, firstSlot, i + 2, length).fma(weight(p, i + 2, length), FLOATS.cast(c2));
+            c3 = value(values, at, stride, slots, firstSlot, i + 3, length).fma(weight(p, i + 3, length), FLOATS.cast(c3));
+            c4 = value(values, at, stride, slots, firstSlot, i + 4, length).fma(weight(p, i + 4, length), FLOATS.cast(c4));
+            c5 = value(values, at, stride, slots, firstSlot, i + 5, length).fma(weight(p, i + 5, length), FLOATS.cast(c5));
+            c6 = value(values, at, stride, slots, firstSlot, i + 6, length).fma(weight(p, i + 6, length), FLOATS.cast(c6));
+            c7 = value(values, at, stride, slots, firstSlot, i + 7, length).fma(weight(p, i + 7, length), FLOATS.cast(c7));
         }
-        return c0.add(c4).add(c2.add(c6)).add(c1.add(c5).add(c3.add(c7)));
+        FLOATS.cast(c0).add(FLOATS.cast(c4)).add(FLOATS.cast(c2).add(FLOATS.cast(c6)))
+                .add(FLOATS.cast(c1).add(FLOATS.cast(c5)).add(FLOATS.cast(c3).add(FLOATS.cast(c7)))).intoArray(out, outAt);
     }
 
     /**
@@ -129,8 +134,8 @@ final class VectorAttention {
      * {@link GgmlAttention#reduce32} (vector by vector). Each of the 32 partial sums is taken in
      * turn, so that four accumulators are live at a time.
      */
-    private static FloatVector valuesInLanesOf32(float[] values, int at, int stride, int slots, int firstSlot, int length,
-                                                 float[] p) {
+    private static void valuesInLanesOf32(float[] values, int at, int stride, int slots, int firstSlot, int length,
+                                          float[] p, float[] out, int outAt) {
         float[] lanes = LANES.get();
         for (int l = 0; l < 8; l++) {
             FloatVector a0 = FloatVector.zero(F);
@@ -138,18 +143,18 @@ final class VectorAttention {
             FloatVector a2 = FloatVector.zero(F);
             FloatVector a3 = FloatVector.zero(F);
             for (int i = l; i < length; i += 32) {
-                a0 = value(values, at, stride, slots, firstSlot, i, length).fma(weight(p, i, length), a0);
-                a1 = value(values, at, stride, slots, firstSlot, i + 8, length).fma(weight(p, i + 8, length), a1);
-                a2 = value(values, at, stride, slots, firstSlot, i + 16, length).fma(weight(p, i + 16, length), a2);
-                a3 = value(values, at, stride, slots, firstSlot, i + 24, length).fma(weight(p, i + 24, length), a3);
+                a0 = value(values, at, stride, slots, firstSlot, i, length).fma(weight(p, i, length), FLOATS.cast(a0));
+                a1 = value(values, at, stride, slots, firstSlot, i + 8, length).fma(weight(p, i + 8, length), FLOATS.cast(a1));
+                a2 = value(values, at, stride, slots, firstSlot, i + 16, length).fma(weight(p, i + 16, length), FLOATS.cast(a2));
+                a3 = value(values, at, stride, slots, firstSlot, i + 24, length).fma(weight(p, i + 24, length), FLOATS.cast(a3));
             }
-            a0.add(a2).add(a1.add(a3)).intoArray(lanes, l * L);
+            FLOATS.cast(a0).add(FLOATS.cast(a2)).add(FLOATS.cast(a1).add(FLOATS.cast(a3))).intoArray(lanes, l * L);
         }
         FloatVector t0 = FloatVector.fromArray(F, lanes, 0).add(FloatVector.fromArray(F, lanes, 4 * L));
         FloatVector t1 = FloatVector.fromArray(F, lanes, L).add(FloatVector.fromArray(F, lanes, 5 * L));
         FloatVector t2 = FloatVector.fromArray(F, lanes, 2 * L).add(FloatVector.fromArray(F, lanes, 6 * L));
         FloatVector t3 = FloatVector.fromArray(F, lanes, 3 * L).add(FloatVector.fromArray(F, lanes, 7 * L));
-        return t0.add(t1).add(t2.add(t3));
+        t0.add(t1).add(t2.add(t3)).intoArray(out, outAt);
     }
 
     /** The values of window position i (zeros past the window, whose weights are zero too). */
@@ -157,7 +162,7 @@ final class VectorAttention {
         if (i >= length) return FloatVector.zero(F);
         int slot = firstSlot + i;
         if (slot >= slots) slot -= slots;
-        return FloatVector.fromArray(F, values, slot * stride + at);
+        return FLOATS.cast(FloatVector.fromArray(F, values, slot * stride + at));
     }
 
     private static FloatVector weight(float[] p, int i, int length) {
@@ -173,15 +178,17 @@ final class VectorAttention {
         }
         for (int d = 0; d < headDim; d++) q16[d] = ScalarKernels.roundToF16(q[qOffset + d]);
         int vectorDims = headDim - headDim % L;
+        float[] lanes = new float[L];
         int slot = firstSlot;
         for (int i = 0; i < length; i++) {
             int k = slot * stride + headOffset;
             FloatVector acc = FloatVector.zero(F);
             for (int d = 0; d < vectorDims; d += L) {
                 FloatVector kv = HalfFloats.f16ToFloat(ShortVector.fromArray(S, keys, k + d));
-                acc = FloatVector.fromArray(F, q16, d).fma(kv, acc);
+                acc = FloatVector.fromArray(F, q16, d).fma(kv, FLOATS.cast(acc));
             }
-            float s = VectorShapes.sum(acc);
+            FLOATS.cast(acc).intoArray(lanes, 0);
+            float s = VectorShapes.sum(lanes, 0);
             for (int d = vectorDims; d < headDim; d++) s += q16[d] * Float.float16ToFloat(keys[k + d]);
             scores[i] = s * scale;
             if (++slot == slots) slot = 0;
@@ -192,10 +199,11 @@ final class VectorAttention {
             FloatVector o = FloatVector.zero(F);
             slot = firstSlot;
             for (int i = 0; i < length; i++) {
-                o = HalfFloats.f16ToFloat(ShortVector.fromArray(S, values, slot * stride + headOffset + d)).fma(FloatVector.broadcast(F, scores[i]), o);
+                o = HalfFloats.f16ToFloat(ShortVector.fromArray(S, values, slot * stride + headOffset + d))
+                        .fma(FloatVector.broadcast(F, scores[i]), FLOATS.cast(o));
                 if (++slot == slots) slot = 0;
             }
-            o.intoArray(out, outOffset + d);
+            FLOATS.cast(o).intoArray(out, outOffset + d);
         }
         for (int d = vectorDims; d < headDim; d++) {
             float o = 0;

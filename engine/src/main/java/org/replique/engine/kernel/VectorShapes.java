@@ -2,7 +2,6 @@ package org.replique.engine.kernel;
 
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -38,37 +37,30 @@ final class VectorShapes {
     /** Vectors of {@link #GF} that make ggml's eight lanes: 1 or 2. */
     static final int GROUP_VECTORS = 8 / GF.length();
 
-    private static final VectorShuffle<Float> ROTATE_8 = VectorShuffle.fromOp(F, i -> (i + 8) % L);
-    private static final VectorShuffle<Float> ROTATE_4 = VectorShuffle.fromOp(F, i -> (i + 4) % L);
-    private static final VectorShuffle<Float> ROTATE_2 = VectorShuffle.fromOp(F, i -> (i + 2) % L);
-    private static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.fromOp(F, i -> (i + 1) % L);
-
     private VectorShapes() {}
 
     /**
-     * The sum of the lanes, always in the same order: the upper half added to the lower half,
-     * and again, down to one lane. {@code reduceLanes(ADD)} leaves the order unspecified, and it
-     * does differ between the JIT-compiled and the interpreted code, which would make results
-     * depend on how warm the JVM is.
+     * The sum of the {@code L} lanes of a vector written out at {@code lanes[from]}, always in the
+     * same order: the upper half added to the lower half, and again, down to one lane (overwriting
+     * them). {@code reduceLanes(ADD)} leaves the order unspecified, and it does differ between the
+     * JIT-compiled and the interpreted code, which would make results depend on how warm the JVM
+     * is. The vector is written out rather than passed: a vector handed to a method the JIT does
+     * not inline is allocated ({@link ExactVectors}).
      */
-    static float sum(FloatVector v) {
-        if (L >= 16) v = v.add(v.rearrange(ROTATE_8));
-        if (L >= 8) v = v.add(v.rearrange(ROTATE_4));
-        v = v.add(v.rearrange(ROTATE_2));
-        v = v.add(v.rearrange(ROTATE_1));
-        return v.lane(0);
+    static float sum(float[] lanes, int from) {
+        return halvingSum(lanes, from, L);
     }
 
-    private static final VectorShuffle<Float> GROUP_ROTATE_4 = VectorShuffle.fromOp(GF, i -> (i + 4) % GF.length());
-    private static final VectorShuffle<Float> GROUP_ROTATE_2 = VectorShuffle.fromOp(GF, i -> (i + 2) % GF.length());
-    private static final VectorShuffle<Float> GROUP_ROTATE_1 = VectorShuffle.fromOp(GF, i -> (i + 1) % GF.length());
+    /** The sum of the lanes of a {@link #GF} vector written out at {@code lanes[from]}, like {@link #sum}. */
+    static float groupSum(float[] lanes, int from) {
+        return halvingSum(lanes, from, GF.length());
+    }
 
-    /** The sum of a {@link #GF} vector's lanes, halves first, like {@link #sum}. */
-    static float groupSum(FloatVector v) {
-        if (GF.length() >= 8) v = v.add(v.rearrange(GROUP_ROTATE_4));
-        v = v.add(v.rearrange(GROUP_ROTATE_2));
-        v = v.add(v.rearrange(GROUP_ROTATE_1));
-        return v.lane(0);
+    private static float halvingSum(float[] lanes, int from, int count) {
+        for (int half = count / 2; half >= 1; half /= 2) {
+            for (int i = 0; i < half; i++) lanes[from + i] += lanes[from + i + half];
+        }
+        return lanes[from];
     }
 
     private static VectorSpecies<Float> floatSpecies() {
