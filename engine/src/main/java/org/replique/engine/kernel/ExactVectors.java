@@ -21,9 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>So the kernels follow three rules. Every merged, converted or reinterpreted vector is cast
  * with {@code CLASS.cast(v)}: an intrinsic that C2 folds into an exact type, even past the
- * budget (a helper method of ours doing the same would itself be refused inlining there). No
- * vector is passed to or returned from a helper that may not be inlined: sums go through an array
- * ({@link VectorShapes#sum}), large kernels are written out. No vector is merged with
+ * budget (a helper method of ours doing the same would itself be refused inlining there). Large
+ * kernels hand no vector to another method: sums go through an array ({@link VectorShapes#sum}),
+ * the rest is written out; only small kernels call the few small helpers left (f16 widening, ...),
+ * which the JIT inlines there. No vector is merged with
  * {@code null} (a zero vector stands in): C2 compiled one such merge into code that stopped the JVM.
  */
 final class ExactVectors {
