@@ -1,5 +1,7 @@
 package org.replique.engine.kernel;
 
+import static org.replique.engine.kernel.ExactVectors.FLOAT_256;
+import static org.replique.engine.kernel.ExactVectors.INT_256;
 import static org.replique.engine.kernel.VectorShapes.LE;
 
 import java.lang.foreign.MemorySegment;
@@ -183,8 +185,9 @@ final class InterleavedQ4_0Matmul {
      * infinities or NaNs ({@link InterleavedQ4_0#applies}).
      */
     static FloatVector scales(MemorySegment w, long record) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(S8, w, record, LE).convertShape(VectorOperators.S2I, I8, 0);
-        FloatVector magnitude = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(REBIAS);
-        return magnitude.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+        IntVector h = INT_256.cast(ShortVector.fromMemorySegment(S8, w, record, LE).convertShape(VectorOperators.S2I, I8, 0));
+        FloatVector magnitude = FLOAT_256.cast(h.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats()).mul(REBIAS);
+        return FLOAT_256.cast(INT_256.cast(magnitude.reinterpretAsInts()).or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16))
+                .reinterpretAsFloats());
     }
 }

@@ -47,7 +47,8 @@ final class KQuantPanel {
     /**
      * Decodes block {@code b} of the row starting at {@code rowBase} into {@code panel[at …at+256)}
      * and {@code meta}. Written out, without helpers taking or returning vectors, and every merged
-     * vector cast to its exact class: see {@link ExactVectors}.
+     * vector cast to its exact class: see {@link ExactVectors}. (Calling {@link #loadGroups} and
+     * {@link #toFloat} here instead, Q5_K prompts allocated again, in every run.)
      */
     static void decode(GgmlType type, MemorySegment w, long rowBase, int b, float[] panel, int at, Meta meta) {
         long block = rowBase + (long) type.blockBytes() * b;

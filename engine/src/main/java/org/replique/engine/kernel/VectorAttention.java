@@ -178,7 +178,7 @@ final class VectorAttention {
         }
         for (int d = 0; d < headDim; d++) q16[d] = ScalarKernels.roundToF16(q[qOffset + d]);
         int vectorDims = headDim - headDim % L;
-        float[] lanes = new float[L];
+        float[] lanes = LANES.get();
         int slot = firstSlot;
         for (int i = 0; i < length; i++) {
             int k = slot * stride + headOffset;
